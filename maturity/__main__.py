@@ -1,0 +1,3 @@
+from maturity.cli import main
+
+main(prog_name="maturity")

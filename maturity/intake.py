@@ -1,0 +1,63 @@
+"""Reading assessment files into checked assessments, and scoring them.
+
+The thin layer between files and the core: load, check against the framework,
+merge respondents of the same unit and period, score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from maturity.assessment import Assessment, check_against
+from maturity.catalog import framework_for
+from maturity.errors import InvalidFileError
+from maturity.framework import Framework
+from maturity.loading import Source, load
+from maturity.scoring import Score, merge, score
+
+
+def read_assessment(path: Path) -> tuple[Assessment, Source | None]:
+    """Read one assessment file (YAML, or a filled-in workbook) without checking it."""
+    if path.suffix.lower() == ".xlsx":
+        from maturity.workbook import read_workbook  # heavy: openpyxl
+
+        return read_workbook(path), None
+    return load(path, Assessment)
+
+
+def load_assessment(path: Path, framework: str | None = None) -> tuple[Assessment, Framework]:
+    """Read an assessment and check it against its framework; every problem is one line."""
+    assessment, source = read_assessment(path)
+    fw = framework_for(assessment, framework)
+    problems = check_against(fw, assessment)
+    if problems:
+        if source is None:
+            raise InvalidFileError([f"{path}: {p.message}" for p in problems])
+        raise InvalidFileError([source.message(p) for p in problems])
+    return assessment, fw
+
+
+def score_files(paths: Sequence[Path], framework: str | None = None) -> list[Score]:
+    """Score assessment files; files for the same unit and period merge as respondents.
+
+    Every file is checked before anything is scored; all problems are reported together.
+    """
+    loaded: list[tuple[Assessment, Framework]] = []
+    errors: list[str] = []
+    for path in paths:
+        try:
+            loaded.append(load_assessment(path, framework))
+        except InvalidFileError as exc:
+            errors += exc.lines
+    if errors:
+        raise InvalidFileError(errors)
+    groups: dict[tuple[str, str, str], list[tuple[Assessment, Framework]]] = {}
+    for assessment, fw in loaded:
+        groups.setdefault((fw.ref, assessment.unit, assessment.period), []).append((assessment, fw))
+    results = []
+    for group in groups.values():
+        fw = group[0][1]
+        merged, spreads = merge(fw, [a for a, _ in group])
+        results.append(score(fw, merged, spreads))
+    return results

@@ -1,0 +1,63 @@
+"""Writing files so that nothing a user saved is lost or left half-written.
+
+Every writer goes through `write_atomic`: the content goes to a temporary file in
+the same folder, then replaces the target in one step; an existing file is only
+replaced when the user said `--force`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from maturity.errors import MaturityError
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def check_writable(path: Path, force: bool) -> None:
+    """Refuse to replace an existing file without `force`, before any work is done."""
+    if path.exists() and not force:
+        raise MaturityError(f"{path} already exists; use --force to replace it")
+    if path.exists() and path.is_dir():
+        raise MaturityError(f"{path} is a folder; give a file name")
+    parent = path.parent if str(path.parent) else Path()
+    if not parent.is_dir():
+        raise MaturityError(f"{path}: folder {parent} does not exist")
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path, force: bool = False) -> Iterator[Path]:
+    """A temporary path beside `path`; on success it replaces `path`, on failure it vanishes."""
+    check_writable(path, force)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: Path, data: bytes | str, force: bool = False) -> None:
+    """Write `data` to `path` atomically (see the module docstring)."""
+    with atomic_path(path, force) as tmp:
+        tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def write_with(path: Path, writer: Callable[[Path], None], force: bool = False) -> None:
+    """Let `writer` fill a temporary file, then move it into place atomically."""
+    with atomic_path(path, force) as tmp:
+        writer(tmp)
+
+
+def neutralise(text: str) -> str:
+    """Make user text safe in a spreadsheet or CSV cell: it can never start a formula."""
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text

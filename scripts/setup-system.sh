@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# System packages the project needs beyond Python: WeasyPrint's Pango stack, HarfBuzz
+# subsetting (smaller, faster PDFs), poppler-utils (pdftoppm for looking at PDFs) and
+# LibreOffice (the real-office check of generated workbooks). Installs only what is missing;
+# needs root (as on CI) or prints what to install.
+set -euo pipefail
+want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils)
+if [ "${MATURITY_WITH_LIBREOFFICE:-1}" = 1 ]; then
+  want+=(libreoffice-calc-nogui)
+fi
+missing=()
+for pkg in "${want[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+  echo "setup-system: please install: ${missing[*]}" >&2
+  exit 0
+fi
+echo "setup-system: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
