@@ -89,7 +89,9 @@ class Assessment(Model):
     """One unit's self-assessment against one framework for one period."""
 
     framework: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*(@[^\s@]+)?$")] = (
-        Field(description="The framework's id, optionally with `@version`, e.g. `edi-maturity@1.0`.")
+        Field(
+            description="The framework's id, optionally with `@version`, e.g. `edi-maturity@1.0`."
+        )
     )
     unit: Name = Field(
         description=(
@@ -109,7 +111,9 @@ class Assessment(Model):
     )
     responses: dict[str, Response] = Field(
         default_factory=dict,
-        description="Answers keyed by criterion id `domain.criterion`. Missing ones count as incomplete.",
+        description=(
+            "Answers keyed by criterion id `domain.criterion`. Missing ones count as incomplete."
+        ),
     )
 
     @field_validator("period")
@@ -150,7 +154,9 @@ def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
     problems: list[Problem] = []
     if assessment.framework_id != fw.id:
         problems.append(
-            Problem(("framework",), f"this assessment is for '{assessment.framework_id}', not '{fw.id}'")
+            Problem(
+                ("framework",), f"this assessment is for '{assessment.framework_id}', not '{fw.id}'"
+            )
         )
     elif assessment.framework_version not in (None, fw.version):
         problems.append(
@@ -168,7 +174,10 @@ def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
             problems.append(Problem(loc, f"no such criterion{_did_you_mean(ref, known)}"))
             continue
         _, criterion = fw.criteria[ref]
-        for field, level in (("level",), response.level), (("moderated", "level"), response.moderated and response.moderated.level):
+        given: list[tuple[tuple[str, ...], str | None]] = [(("level",), response.level)]
+        if response.moderated is not None:
+            given.append((("moderated", "level"), response.moderated.level))
+        for field, level in given:
             if level is not None and level not in levels:
                 problems.append(
                     Problem(
@@ -187,8 +196,13 @@ def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
                 problems.append(
                     Problem((*loc, "value"), f"{response.value:g} is not a percentage (0 to 100)")
                 )
-            elif metric.unit.value == "count" and (response.value < 0 or response.value != int(response.value)):
+            elif metric.unit.value == "count" and (
+                response.value < 0 or response.value != int(response.value)
+            ):
                 problems.append(
-                    Problem((*loc, "value"), f"{response.value:g} is not a count (a whole number, 0 or more)")
+                    Problem(
+                        (*loc, "value"),
+                        f"{response.value:g} is not a count (a whole number, 0 or more)",
+                    )
                 )
     return problems

@@ -8,6 +8,7 @@ cross-field rules below talk to the person editing the file.
 
 from __future__ import annotations
 
+import itertools
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated
@@ -97,7 +98,7 @@ class Scoring(Model):
     )
     overall_rule: Rule = Field(
         default=Rule.WEIGHTED_MEAN,
-        description="How domains roll up into the overall result: the same choices as `domain_rule`.",
+        description="How domains roll up into the overall result: the choices of `domain_rule`.",
         strict=False,
     )
     respondents_rule: MergeRule = Field(
@@ -125,7 +126,7 @@ class Scoring(Model):
     )
     default_target: Slug | None = Field(
         default=None,
-        description="Optional level id: the target used by plans and benchmarks when none is given.",
+        description="Optional level id: the target for plans and benchmarks when none is given.",
     )
 
 
@@ -190,7 +191,7 @@ class Criterion(Model):
     )
     maps_to: list[Text] = Field(
         default_factory=list,
-        description="Optional references to other frameworks' items, e.g. a Race at Work Charter pledge.",
+        description="Optional references to other frameworks' items, e.g. a Race at Work pledge.",
     )
     metric: Metric | None = Field(
         default=None,
@@ -229,7 +230,9 @@ class Framework(Model):
     scoring: Scoring = Field(default_factory=Scoring, description="The scoring rule.")
     domains: list[Domain] = Field(min_length=1, description="The domains, in order.")
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, ignored_types=(cached_property,))
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, ignored_types=(cached_property,)
+    )
 
     @model_validator(mode="after")
     def _cross_check(self) -> Framework:
@@ -319,7 +322,10 @@ def _keys_cover(
     missing = [w for w in wanted if w not in keys]
     if unknown:
         problems.append(
-            Problem(loc, f"{', '.join(unknown)} not a level here; {what} are keyed by {', '.join(wanted)}")
+            Problem(
+                loc,
+                f"{', '.join(unknown)} not a level here; {what} are keyed by {', '.join(wanted)}",
+            )
         )
     if missing:
         problems.append(Problem(loc, f"missing {what} for {', '.join(missing)}; {hint}"))
@@ -346,7 +352,12 @@ def cross_check(fw: Framework) -> list[Problem]:
             )
 
     s = fw.scoring
-    problems += _level_ref(ids, s.evidence_required_from, ("scoring", "evidence_required_from"), "evidence_required_from")
+    problems += _level_ref(
+        ids,
+        s.evidence_required_from,
+        ("scoring", "evidence_required_from"),
+        "evidence_required_from",
+    )
     problems += _level_ref(ids, s.default_target, ("scoring", "default_target"), "default_target")
 
     domain_ids: set[str] = set()
@@ -357,7 +368,9 @@ def cross_check(fw: Framework) -> list[Problem]:
             problems.append(Problem((*dloc, "id"), f"domain id '{domain.id}' is used twice"))
         domain_ids.add(domain.id)
         if domain.weight <= 0:
-            problems.append(Problem((*dloc, "weight"), f"weight must be more than 0, not {domain.weight:g}"))
+            problems.append(
+                Problem((*dloc, "weight"), f"weight must be more than 0, not {domain.weight:g}")
+            )
         problems += _level_ref(ids, domain.target, (*dloc, "target"), "target")
         for ci, crit in enumerate(domain.criteria):
             cloc: Loc = (*dloc, "criteria", ci)
@@ -365,28 +378,42 @@ def cross_check(fw: Framework) -> list[Problem]:
                 problems.append(
                     Problem(
                         (*cloc, "id"),
-                        f"criterion id '{crit.id}' is already used in domain '{criterion_ids[crit.id]}'; "
+                        f"criterion id '{crit.id}' is already used in domain "
+                        f"'{criterion_ids[crit.id]}'; "
                         "criterion ids must be unique across the framework",
                     )
                 )
             criterion_ids.setdefault(crit.id, domain.id)
             if crit.weight <= 0:
-                problems.append(Problem((*cloc, "weight"), f"weight must be more than 0, not {crit.weight:g}"))
+                problems.append(
+                    Problem((*cloc, "weight"), f"weight must be more than 0, not {crit.weight:g}")
+                )
             problems += _keys_cover(
-                list(crit.descriptors), ids, (*cloc, "descriptors"), "descriptors",
+                list(crit.descriptors),
+                ids,
+                (*cloc, "descriptors"),
+                "descriptors",
                 "every criterion describes every level",
             )
             problems += _keys_cover(
-                list(crit.evidence), ids[1:], (*cloc, "evidence"), "evidence guidance",
+                list(crit.evidence),
+                ids[1:],
+                (*cloc, "evidence"),
+                "evidence guidance",
                 "say what evidence shows each level above the lowest",
             )
             problems += _keys_cover(
-                list(crit.actions), ids[:-1], (*cloc, "actions"), "actions",
+                list(crit.actions),
+                ids[:-1],
+                (*cloc, "actions"),
+                "actions",
                 "suggest how to move up from each level below the highest",
             )
             for level_id, actions in crit.actions.items():
                 if not actions:
-                    problems.append(Problem((*cloc, "actions", level_id), "give at least one action"))
+                    problems.append(
+                        Problem((*cloc, "actions", level_id), "give at least one action")
+                    )
             if crit.metric is not None:
                 problems += _check_metric(crit.metric, ids, (*cloc, "metric"))
 
@@ -396,25 +423,31 @@ def cross_check(fw: Framework) -> list[Problem]:
 
 def _check_metric(metric: Metric, ids: list[str], loc: Loc) -> list[Problem]:
     problems = _keys_cover(
-        list(metric.thresholds), ids[1:], (*loc, "thresholds"), "thresholds",
+        list(metric.thresholds),
+        ids[1:],
+        (*loc, "thresholds"),
+        "thresholds",
         "give the value at which each level above the lowest is reached",
     )
     if problems:
         return problems
     values = [metric.thresholds[i] for i in ids[1:]]
     rising = metric.direction is Direction.HIGHER
-    for a, b, level_id in zip(values, values[1:], ids[2:]):
+    for a, b, level_id in zip(values, values[1:], ids[2:], strict=False):
         if (b <= a) if rising else (b >= a):
             order = "rise" if rising else "fall"
             problems.append(
                 Problem(
                     (*loc, "thresholds", level_id),
-                    f"with direction '{metric.direction.value}' thresholds must {order} level by level; "
+                    f"with direction '{metric.direction.value}' thresholds must {order} "
+                    "level by level; "
                     f"'{level_id}' is {b:g} after {a:g}",
                 )
             )
     if metric.unit is Unit.PERCENT and not all(0 <= v <= 100 for v in [*values, metric.target]):
-        problems.append(Problem(loc, "a percent metric's thresholds and target must be between 0 and 100"))
+        problems.append(
+            Problem(loc, "a percent metric's thresholds and target must be between 0 and 100")
+        )
     return problems
 
 
@@ -427,24 +460,30 @@ def _check_bands(fw: Framework) -> list[Problem]:
     names = [b.name for b in bands]
     for i, band in enumerate(bands):
         if band.max < band.min:
-            problems.append(Problem((*loc, i), f"band '{band.name}' has max {band.max:g} below min {band.min:g}"))
+            problems.append(
+                Problem(
+                    (*loc, i), f"band '{band.name}' has max {band.max:g} below min {band.min:g}"
+                )
+            )
         if names.count(band.name) > 1 and names.index(band.name) != i:
             problems.append(Problem((*loc, i, "name"), f"band name '{band.name}' is used twice"))
     ordered = sorted(enumerate(bands), key=lambda p: p[1].min)
-    for (_, a), (j, b) in zip(ordered, ordered[1:]):
+    for (_, a), (j, b) in itertools.pairwise(ordered):
         if b.min <= a.max:
             problems.append(
                 Problem(
                     (*loc, j),
-                    f"bands '{a.name}' ({a.min:g} to {a.max:g}) and '{b.name}' ({b.min:g} to {b.max:g}) "
-                    "overlap; each score must fall in one band",
+                    f"bands '{a.name}' ({a.min:g} to {a.max:g}) and '{b.name}' "
+                    f"({b.min:g} to {b.max:g}) overlap; each score must fall in one band",
                 )
             )
     lo, hi = fw.score_range()
     first, last = ordered[0][1], ordered[-1][1]
     if first.min > lo + 1e-9:
         problems.append(
-            Problem(loc, f"bands start at {first.min:g} but the overall score can be as low as {lo:g}")
+            Problem(
+                loc, f"bands start at {first.min:g} but the overall score can be as low as {lo:g}"
+            )
         )
     if last.max < hi - 1e-9:
         problems.append(

@@ -49,7 +49,11 @@ class Source:
         while i < len(loc):
             key = loc[i]
             child = _get(value, key)
-            if isinstance(key, int) and isinstance(child, dict) and isinstance(child.get("id"), str):
+            if (
+                isinstance(key, int)
+                and isinstance(child, dict)
+                and isinstance(child.get("id"), str)
+            ):
                 noun = parts.pop() if parts else "item"
                 parts.append(f"{_singular(noun)} '{child['id']}'")
             elif isinstance(key, int):
@@ -95,7 +99,9 @@ def parse(text: str, name: str) -> Source:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        raise InvalidFileError([f"{name}:{line}: not valid YAML: {exc.problem or exc.context}"]) from None
+        raise InvalidFileError(
+            [f"{name}:{line}: not valid YAML: {exc.problem or exc.context}"]
+        ) from None
     except yaml.YAMLError as exc:
         raise InvalidFileError([f"{name}:1: not valid YAML: {exc}"]) from None
     if root is None:
@@ -115,7 +121,12 @@ def parse(text: str, name: str) -> Source:
 
 
 def _walk(
-    node: yaml.Node, loc: Loc, nodes: dict[Loc, yaml.Node], errors: list[str], name: str, seen: set[int]
+    node: yaml.Node,
+    loc: Loc,
+    nodes: dict[Loc, yaml.Node],
+    errors: list[str],
+    name: str,
+    seen: set[int],
 ) -> None:
     if id(node) in seen:
         errors.append(
@@ -129,7 +140,9 @@ def _walk(
         keys: set[Any] = set()
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                errors.append(f"{name}:{key_node.start_mark.line + 1}: merge keys (<<) are not supported")
+                errors.append(
+                    f"{name}:{key_node.start_mark.line + 1}: merge keys (<<) are not supported"
+                )
                 continue
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
             if key in keys:
@@ -159,7 +172,9 @@ def read(path: Path) -> Source:
     except IsADirectoryError:
         raise MaturityError(f"{name}: is a folder, not a file") from None
     except UnicodeDecodeError as exc:
-        raise InvalidFileError([f"{name}:1: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
+        raise InvalidFileError(
+            [f"{name}:1: not UTF-8 text ({exc.reason} at byte {exc.start})"]
+        ) from None
     except PermissionError:
         raise MaturityError(f"{name}: permission denied") from None
     return parse(text, name)
@@ -179,7 +194,9 @@ def explain(source: Source, exc: ValidationError) -> list[str]:
     for error in exc.errors():
         cause = (error.get("ctx") or {}).get("error")
         if isinstance(cause, ProblemsError):
-            lines += [source.message(Problem((*error["loc"], *p.loc), p.message)) for p in cause.problems]
+            lines += [
+                source.message(Problem((*error["loc"], *p.loc), p.message)) for p in cause.problems
+            ]
             continue
         loc: Loc = tuple(error["loc"])
         lines.append(source.message(Problem(loc, _describe(source, loc, error))))

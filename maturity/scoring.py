@@ -28,18 +28,30 @@ class CriterionScore(Result):
 
     id: str = Field(description="`domain.criterion`.")
     answered: bool = Field(description="Whether the team gave a level or a value.")
-    claimed: str | None = Field(description="The level the team claimed (merged across respondents).")
+    claimed: str | None = Field(
+        description="The level the team claimed (merged across respondents)."
+    )
     moderated: str | None = Field(default=None, description="The moderator's level, if any.")
-    metric_level: str | None = Field(default=None, description="The level the measured value reaches.")
+    metric_level: str | None = Field(
+        default=None, description="The level the measured value reaches."
+    )
     level: str | None = Field(
         description="The effective level after evidence, moderation and metric; `not_applicable` "
         "when excluded; the lowest level when unanswered."
     )
-    score: float | None = Field(description="Points of the effective level; None when not applicable.")
-    capped: bool = Field(default=False, description="Whether the claim was capped for want of evidence.")
+    score: float | None = Field(
+        description="Points of the effective level; None when not applicable."
+    )
+    capped: bool = Field(
+        default=False, description="Whether the claim was capped for want of evidence."
+    )
     has_evidence: bool = Field(default=False, description="Whether any evidence was recorded.")
-    value: float | None = Field(default=None, description="The measured value, for metric criteria.")
-    target_met: bool | None = Field(default=None, description="Whether the value meets the metric target.")
+    value: float | None = Field(
+        default=None, description="The measured value, for metric criteria."
+    )
+    target_met: bool | None = Field(
+        default=None, description="Whether the value meets the metric target."
+    )
     spread: int = Field(default=0, description="How many levels apart the respondents' claims are.")
 
 
@@ -47,12 +59,17 @@ class DomainScore(Result):
     """One domain's outcome."""
 
     id: str
-    score: float | None = Field(description="The domain score; None when every criterion is not applicable.")
+    score: float | None = Field(
+        description="The domain score; None when every criterion is not applicable."
+    )
     level: str | None = Field(description="The domain's level; None when not applicable.")
     completeness: float = Field(description="Share of applicable criteria answered, 0 to 1.")
     answered: int = Field(description="Applicable criteria answered.")
     applicable: int = Field(description="Criteria not marked not applicable.")
     target: str | None = Field(default=None, description="The domain's target level, if any.")
+    target_met: bool | None = Field(
+        default=None, description="Whether the domain's level reaches its target; None without one."
+    )
 
 
 class OverallScore(Result):
@@ -120,7 +137,7 @@ def effective_level(fw: Framework, ref: str, response: Response | None) -> Crite
     """Score one criterion: moderation first, then the metric value, then the (capped) claim."""
     _, criterion = fw.criteria[ref]
     lowest = fw.level_ids[0]
-    if response is None or not response.answered and response.moderated is None:
+    if response is None or (not response.answered and response.moderated is None):
         return CriterionScore(
             id=ref, answered=False, claimed=None, level=lowest, score=fw.levels[0].points
         )
@@ -192,6 +209,7 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
             answered += result.answered
             parts.append(_Part(result.score, criterion.weight, fw.rank[result.level], 1))
         rolled = _roll_up(fw, fw.scoring.domain_rule, parts)
+        target = fw.target_for(domain.id)
         total_answered += answered
         total_applicable += applicable
         domains.append(
@@ -202,7 +220,10 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
                 completeness=answered / applicable if applicable else 1.0,
                 answered=answered,
                 applicable=applicable,
-                target=fw.target_for(domain.id),
+                target=target,
+                target_met=None
+                if rolled is None or target is None
+                else rolled[1] >= fw.rank[target],
             )
         )
         if rolled is not None:
@@ -263,7 +284,11 @@ def merge(fw: Framework, assessments: Sequence[Assessment]) -> tuple[Assessment,
         raise MaturityError("nothing to merge")
     first = assessments[0]
     for other in assessments[1:]:
-        if (other.unit, other.period, other.framework_id) != (first.unit, first.period, first.framework_id):
+        if (other.unit, other.period, other.framework_id) != (
+            first.unit,
+            first.period,
+            first.framework_id,
+        ):
             raise MaturityError(
                 f"cannot merge '{other.unit}' {other.period} with '{first.unit}' {first.period}: "
                 "respondents must share the unit, period and framework"
@@ -303,7 +328,9 @@ def merge(fw: Framework, assessments: Sequence[Assessment]) -> tuple[Assessment,
         update={
             "responses": responses,
             "respondents": sum(a.respondents for a in assessments),
-            "completed_on": max((a.completed_on for a in assessments if a.completed_on), default=None),
+            "completed_on": max(
+                (a.completed_on for a in assessments if a.completed_on), default=None
+            ),
         }
     )
     return merged, spreads

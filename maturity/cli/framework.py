@@ -97,9 +97,7 @@ def show(ref: str, fmt: str) -> None:
     rules = f"criteria -> domain: {s.domain_rule.value}; domains -> overall: {s.overall_rule.value}"
     click.echo(f"Scoring: {rules}; respondents: {s.respondents_rule.value}")
     if s.bands:
-        click.echo(
-            "Ratings: " + ", ".join(f"{b.name} {b.min:g}-{b.max:g}" for b in s.bands)
-        )
+        click.echo("Ratings: " + ", ".join(f"{b.name} {b.min:g}-{b.max:g}" for b in s.bands))
     if s.evidence_required_from:
         level = fw.level(s.evidence_required_from).name
         click.echo(f"Evidence rule: claims of {level} or above need evidence")
@@ -126,8 +124,6 @@ def schema() -> None:
     Example:
         maturity framework schema > framework.schema.json
     """
-    from maturity.framework import Framework
+    from maturity.docs import json_schema
 
-    doc = Framework.model_json_schema()
-    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    click.echo(json.dumps(doc, indent=2))
+    click.echo(json_schema(), nl=False)

@@ -1,0 +1,96 @@
+"""`maturity assess ...`: start and check self-assessments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from maturity.errors import InvalidFileError
+
+
+@click.group()
+def assess() -> None:
+    """Start a self-assessment, or check a completed one.
+
+    \b
+    Example:
+        maturity assess new edi-maturity --unit "City Council/Housing" \\
+            --period 2025/26 -o housing.yaml
+        maturity assess check housing.yaml
+    """
+
+
+@assess.command()
+@click.argument("framework", metavar="FRAMEWORK")
+@click.option("--unit", required=True, help="The unit assessed, e.g. 'City Council/Housing'.")
+@click.option("--period", required=True, help="The financial year, e.g. 2025/26.")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="The file to write."
+)
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+def new(framework: str, unit: str, period: str, output: Path, force: bool) -> None:
+    """Write a blank assessment for FRAMEWORK (a built-in id or a file), ready to fill in.
+
+    Each criterion's level descriptors are written beside it as comments.
+
+    \b
+    Example:
+        maturity assess new edi-maturity --unit "City Council/Housing" \\
+            --period 2025/26 -o housing.yaml
+    """
+    from maturity.assessment import parse_period, parse_unit
+    from maturity.assessment_yaml import blank_assessment
+    from maturity.catalog import load_framework
+    from maturity.errors import MaturityError
+    from maturity.output import write_atomic
+
+    fw = load_framework(framework)
+    try:
+        unit = "/".join(parse_unit(unit))
+        parse_period(period)
+    except ValueError as exc:
+        raise MaturityError(str(exc)) from None
+    write_atomic(output, blank_assessment(fw, unit, period), force=force)
+    click.echo(f"Wrote {output}: {len(fw.criteria)} criteria to assess against {fw.ref}")
+
+
+@assess.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--framework", help="Check against this framework (id or file) instead of the one named."
+)
+def check(paths: tuple[Path, ...], framework: str | None) -> None:
+    """Check assessment files (YAML or filled-in workbooks) and report how complete they are.
+
+    Exits 0 when every file is valid, 1 otherwise. Missing answers are not errors.
+
+    \b
+    Example:
+        maturity assess check assessments/2025-26/*.yaml
+    """
+    from maturity.intake import load_assessment
+    from maturity.scoring import score
+
+    failed: list[str] = []
+    for path in paths:
+        try:
+            assessment, fw = load_assessment(path, framework)
+        except InvalidFileError as exc:
+            failed += exc.lines
+            continue
+        result = score(fw, assessment)
+        missing = [c.id for c in result.criteria if not c.answered]
+        done = result.overall.completeness
+        line = f"{path}: valid; {done:.0%} complete"
+        if missing:
+            shown = ", ".join(missing[:5]) + (
+                f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            )
+            line += f" ({len(missing)} not answered: {shown})"
+        capped = [c.id for c in result.criteria if c.capped]
+        if capped:
+            line += f"; {len(capped)} claim(s) capped for want of evidence"
+        click.echo(line)
+    if failed:
+        raise InvalidFileError(failed)

@@ -1,0 +1,133 @@
+"""`maturity score`: score assessment files as a table, JSON or CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from maturity.scoring import Score
+
+
+@click.command(name="score")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table for people; json (an object for one result, a list for several) or csv for tools.",
+)
+@click.option(
+    "--framework", help="Score against this framework (id or file) instead of the one named."
+)
+def score_command(paths: tuple[Path, ...], fmt: str, framework: str | None) -> None:
+    """Score self-assessments: criterion, domain and overall maturity.
+
+    Files for the same unit and period are merged as several respondents, by the
+    framework's respondents rule (median by default); the table then shows where
+    they disagree. Every file is checked first; any problem stops the run.
+
+    \b
+    Example:
+        maturity score assessments/2025-26/adult-social-care.yaml
+        maturity score assessments/2025-26/*.yaml --format csv > scores.csv
+    """
+    from maturity.intake import score_files
+
+    results = score_files(paths, framework)
+    if fmt == "json":
+        import json
+
+        dumped = [r.model_dump(mode="json") for r in results]
+        click.echo(json.dumps(dumped[0] if len(dumped) == 1 else dumped, indent=2))
+    elif fmt == "csv":
+        click.echo(to_csv(results), nl=False)
+    else:
+        click.echo("\n\n".join(to_table(r) for r in results))
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else "…" + text[-(width - 1) :]
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def to_table(result: Score) -> str:
+    """One result as text that reads at 80 columns."""
+    o = result.overall
+    lines = [
+        _fit(result.unit, 78),
+        f"{result.period}  {result.framework.id} {result.framework.version}  "
+        f"respondents: {result.respondents}  complete: {o.completeness:.0%}",
+        f"Overall: {_num(o.score)} {o.level or 'not applicable'}"
+        + (f"  rating: {o.rating}" if o.rating else ""),
+        "",
+        f"{'DOMAIN':<24} {'SCORE':>6}  {'LEVEL':<12} {'TARGET':<12} {'DONE':>5}  MET",
+    ]
+    for d in result.domains:
+        met = "-" if d.target_met is None else ("yes" if d.target_met else "no")
+        lines.append(
+            f"{_fit(d.id, 24):<24} {_num(d.score):>6}  {_fit(d.level or 'n/a', 12):<12} "
+            f"{_fit(d.target or '-', 12):<12} {d.completeness:>5.0%}  {met}"
+        )
+    capped = [c for c in result.criteria if c.capped]
+    if capped:
+        lines += ["", "Capped for want of evidence:"]
+        lines += [f"  {_fit(c.id, 40)}: claimed {c.claimed}, counted {c.level}" for c in capped]
+    split = [c for c in result.criteria if c.spread >= 2]
+    if split:
+        lines += ["", "Respondents disagree (2 or more levels apart):"]
+        lines += [f"  {_fit(c.id, 40)}: {c.spread} levels apart" for c in split]
+    missing = [c.id for c in result.criteria if not c.answered]
+    if missing:
+        lines += ["", f"Not answered ({len(missing)}), counted at the lowest level:"]
+        lines += [f"  {_fit(ref, 76)}" for ref in missing]
+    return "\n".join(lines)
+
+
+def to_csv(results: list[Score]) -> str:
+    """Long-format CSV: one row per result and scope (overall, each domain, each criterion)."""
+    import csv
+    import io
+
+    from maturity.output import neutralise
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "unit",
+            "period",
+            "framework",
+            "version",
+            "scope",
+            "id",
+            "score",
+            "level",
+            "claimed",
+            "capped",
+            "completeness",
+            "rating",
+        ]
+    )
+    for r in results:
+        head = [neutralise(r.unit), r.period, r.framework.id, r.framework.version]
+        o = r.overall
+        writer.writerow(
+            [*head, "overall", "", o.score, o.level, "", "", round(o.completeness, 4), o.rating]
+        )
+        for d in r.domains:
+            writer.writerow(
+                [*head, "domain", d.id, d.score, d.level, "", "", round(d.completeness, 4), ""]
+            )
+        for c in r.criteria:
+            writer.writerow(
+                [*head, "criterion", c.id, c.score, c.level, c.claimed, c.capped, "", ""]
+            )
+    return out.getvalue()
