@@ -1,0 +1,103 @@
+"""Scoring speed: in-process throughput, and `maturity score FILE` against a bare import.
+
+Targets (issue #3): at least 2,000 assessments scored per second in-process for the
+built-in framework; `maturity score FILE` within 1.5x the wall time of
+`python -c "import pydantic, yaml, click"`, measured in the same run.
+
+    .venv/bin/python bench/bench_score.py [--count 4000] [--runs 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from maturity.assessment import Assessment, Response
+from maturity.assessment_yaml import dump_assessment
+from maturity.catalog import load_framework
+from maturity.framework import NOT_APPLICABLE, Framework
+from maturity.scoring import score
+
+BIN = Path(sys.executable).parent
+
+
+def synthetic(fw: Framework, rng: random.Random, unit: int) -> Assessment:
+    """A plausible random assessment: most criteria answered, some evidence, metric values."""
+    responses: dict[str, Response] = {}
+    for ref, (_, criterion) in fw.criteria.items():
+        roll = rng.random()
+        if roll < 0.05:
+            continue
+        level = NOT_APPLICABLE if roll < 0.08 else rng.choice(fw.level_ids)
+        value = None
+        if criterion.metric is not None and rng.random() < 0.8:
+            value = round(rng.uniform(0, 100), 1)
+        evidence = [f"Evidence item {i} for {ref}" for i in range(rng.randint(0, 2))]
+        responses[ref] = Response(level=level, value=value, evidence=evidence, owner="A. Officer")
+    return Assessment(
+        framework=fw.ref,
+        unit=f"City Council/Department {unit // 10}/Service {unit}",
+        period="2025/26",
+        respondents=rng.randint(1, 6),
+        responses=responses,
+    )
+
+
+def median_wall(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=4000, help="assessments to score in-process")
+    parser.add_argument("--runs", type=int, default=15, help="repetitions of each command")
+    args = parser.parse_args()
+
+    fw = load_framework("edi-maturity")
+    rng = random.Random(20261123)
+    assessments = [synthetic(fw, rng, i) for i in range(args.count)]
+    start = time.perf_counter()
+    for assessment in assessments:
+        score(fw, assessment)
+    elapsed = time.perf_counter() - start
+    rate = args.count / elapsed
+    print(
+        f"in-process scoring: {args.count} assessments in {elapsed:.3f} s = {rate:,.0f}/s "
+        f"(target >= 2,000/s: {'met' if rate >= 2000 else 'MISSED'})"
+    )
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "assessment.yaml"
+        path.write_text(dump_assessment(assessments[0]), encoding="utf-8")
+        bare = [sys.executable, "-c", "import pydantic, yaml, click"]
+        cli = [str(BIN / "maturity"), "score", str(path)]
+        median_wall(cli, 2)  # warm the file cache and .pyc files
+        # Interleave the two so machine load affects both alike.
+        bare_times, cli_times = [], []
+        for _ in range(args.runs):
+            bare_times.append(median_wall(bare, 1))
+            cli_times.append(median_wall(cli, 1))
+    b, c = statistics.median(bare_times), statistics.median(cli_times)
+    ratio = c / b
+    print(
+        f"python -c 'import pydantic, yaml, click': median {b * 1000:.0f} ms over {args.runs} runs"
+    )
+    print(
+        f"maturity score FILE:                      median {c * 1000:.0f} ms over {args.runs} runs"
+    )
+    print(f"ratio {ratio:.2f}x (target <= 1.5x: {'met' if ratio <= 1.5 else 'MISSED'})")
+
+
+if __name__ == "__main__":
+    main()
