@@ -11,7 +11,7 @@ from pathlib import Path
 
 from maturity.assessment import Assessment, check_against
 from maturity.catalog import framework_for
-from maturity.errors import InvalidFileError
+from maturity.errors import InvalidFileError, MaturityError, Problem
 from maturity.framework import Framework
 from maturity.loading import Source, load
 from maturity.scoring import Score, merge, score
@@ -29,7 +29,18 @@ def read_assessment(path: Path) -> tuple[Assessment, Source | None]:
 def load_assessment(path: Path, framework: str | None = None) -> tuple[Assessment, Framework]:
     """Read an assessment and check it against its framework; every problem is one line."""
     assessment, source = read_assessment(path)
-    fw = framework_for(assessment, framework)
+    try:
+        fw = framework_for(assessment, framework)
+    except InvalidFileError:
+        raise
+    except MaturityError as exc:
+        if framework is not None:
+            raise
+        # The file names a framework that cannot be found: say which file, and where.
+        problem = Problem(("framework",), str(exc))
+        raise InvalidFileError(
+            [f"{path}: {exc}" if source is None else source.message(problem)]
+        ) from None
     problems = check_against(fw, assessment)
     if problems:
         if source is None:

@@ -99,9 +99,12 @@ def parse(text: str, name: str) -> Source:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        raise InvalidFileError(
-            [f"{name}:{line}: not valid YAML: {exc.problem or exc.context}"]
-        ) from None
+        what = exc.problem or exc.context
+        # YAML notices an unclosed bracket or quote lines later; name where it opened too.
+        opened = exc.context_mark
+        if exc.problem and exc.context and opened is not None and opened.line + 1 != line:
+            what = f"{what} ({exc.context} on line {opened.line + 1})"
+        raise InvalidFileError([f"{name}:{line}: not valid YAML: {what}"]) from None
     except yaml.YAMLError as exc:
         raise InvalidFileError([f"{name}:1: not valid YAML: {exc}"]) from None
     if root is None:
@@ -214,7 +217,7 @@ def _describe(source: Source, loc: Loc, error: Any) -> str:
     if (
         kind == "string_type"
         and isinstance(node, yaml.ScalarNode)
-        and node.style is None
+        and not node.style  # plain: None from SafeLoader, '' from CSafeLoader
         and node.value.lower() in YAML11_BOOLS
     ):
         return f"YAML reads an unquoted {node.value} as true/false; write '{node.value}' in quotes"
