@@ -7,8 +7,11 @@ The built-in frameworks and report templates live in the repository's
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
+from maturity import __version__
 from maturity.assessment import Assessment
 from maturity.errors import MaturityError
 from maturity.framework import Framework
@@ -49,9 +52,46 @@ def framework_path(ref: str) -> Path:
     return path
 
 
+def _cache_file(path: Path) -> Path | None:
+    """Where the validated copy of a framework file is kept, keyed by its content."""
+    base = os.environ.get("MATURITY_CACHE") or os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else Path.home() / ".cache"
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+    except OSError:
+        return None
+    return root / "maturity" / f"framework-{__version__}-{digest}.json"
+
+
+def _read_framework(path: Path) -> Framework:
+    """Load a framework file, through a cache of validated copies.
+
+    Parsing YAML is most of the time `maturity score` takes; a framework that
+    validated once is kept as JSON keyed by its content (and this version of
+    maturity), which pydantic reads back in under a millisecond. The cache is a
+    convenience: any failure to read or write it falls back to the YAML.
+    """
+    cache = _cache_file(path)
+    if cache is not None and cache.is_file():
+        try:
+            return Framework.model_validate_json(cache.read_bytes())
+        except (OSError, ValueError):
+            pass
+    framework, _ = load(path, Framework)
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(framework.model_dump_json(), encoding="utf-8")
+            tmp.replace(cache)
+        except OSError:
+            pass
+    return framework
+
+
 def load_framework(ref: str) -> Framework:
     """Load and validate a framework by path or built-in id; with `@version`, check it."""
-    framework, _ = load(framework_path(ref), Framework)
+    framework = _read_framework(framework_path(ref))
     if "@" in ref and not Path(ref).exists():
         version = ref.split("@", 1)[1]
         if version != framework.version:
