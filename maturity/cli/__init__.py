@@ -26,6 +26,11 @@ COMMANDS = {
     "framework": "maturity.cli.framework:framework",
     "assess": "maturity.cli.assess:assess",
     "score": "maturity.cli.score:score_command",
+    "import": "maturity.cli.store:import_command",
+    "history": "maturity.cli.store:history",
+    "export": "maturity.cli.store:export",
+    "benchmark": "maturity.cli.benchmark:benchmark_command",
+    "plan": "maturity.cli.plan:plan_command",
 }
 
 

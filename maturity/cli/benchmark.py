@@ -1,0 +1,284 @@
+"""`maturity benchmark`: compare units across the store, over time and against targets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from maturity.cli.store import check_unit, open_store, store_option
+from maturity.errors import MaturityError
+
+if TYPE_CHECKING:
+    from maturity.benchmark import Benchmark, Row
+    from maturity.framework import Framework
+
+WIDTH = 80
+
+
+@click.command(name="benchmark")
+@click.option(
+    "--framework", "framework_id", help="Framework id; needed when the store has several."
+)
+@click.option(
+    "--period",
+    help="A period such as 2025/26, or `all`. Default: the latest period in the store.",
+)
+@click.option("--unit", "unit_prefix", metavar="PREFIX", help="Only this unit and those below it.")
+@click.option(
+    "--roll-up",
+    "roll_up",
+    type=click.Choice(["respondents", "equal", "none"]),
+    default="respondents",
+    show_default=True,
+    help="How a unit with no assessment of its own is made from the units below it.",
+)
+@click.option(
+    "--targets",
+    "targets_file",
+    type=click.Path(path_type=Path),
+    help="A targets YAML file (domains: {domain: level}); default: the framework's targets.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table for people; json (one record per unit and period) or csv for tools.",
+)
+@store_option
+def benchmark_command(
+    framework_id: str | None,
+    period: str | None,
+    unit_prefix: str | None,
+    roll_up: str,
+    targets_file: Path | None,
+    fmt: str,
+    store_url: str,
+) -> None:
+    """Compare units: by domain, with the previous period, by rank and against targets.
+
+    Rows are the current assessments in the store. Change is since the unit's
+    previous period; trend is the overall score's change per year across periods.
+    Rank and quartile (1 = top quarter) are among units at the same depth. A unit
+    with no assessment of its own (a department) is rolled up from the units below
+    it, weighted by respondents or equally. Scores from different framework versions
+    are compared only on the criteria the versions share; a warning names the rest.
+
+    \b
+    Example:
+        maturity benchmark
+        maturity benchmark --period all --unit "City Council/Adults" --format json
+        maturity benchmark --targets targets.yaml --roll-up equal
+    """
+    from maturity.assessment import parse_period
+    from maturity.benchmark import Weighting, benchmark
+
+    if period is not None and period != "all":
+        try:
+            parse_period(period)
+        except ValueError as exc:
+            raise MaturityError(f"--period: {exc}") from None
+    unit = check_unit(unit_prefix) if unit_prefix is not None else None
+    with open_store(store_url) as store:
+        known = store.framework_ids()
+        if framework_id is None:
+            if len(known) > 1:
+                raise MaturityError(
+                    f"{store.name} holds several frameworks ({', '.join(known)}); "
+                    "choose one with --framework"
+                )
+            if not known:
+                raise MaturityError(f"{store.name} holds no assessments yet")
+            framework_id = known[0]
+        elif framework_id not in known:
+            raise MaturityError(
+                f"no framework '{framework_id}' in {store.name} "
+                f"(it holds: {', '.join(known) or 'none'})"
+            )
+        periods = store.periods(framework_id)
+        if period is None:
+            period = periods[-1]
+        elif period != "all" and period not in periods:
+            raise MaturityError(
+                f"no {framework_id} assessments for {period} in {store.name} "
+                f"(periods: {', '.join(periods)})"
+            )
+        frameworks = store.frameworks(framework_id)
+        several = len(store.versions_in_use(framework_id)) > 1
+        wanted = None if period == "all" else [p for p in periods if p <= period]
+        scores = store.scores(framework_id, wanted, with_criteria=several)
+    targets = _targets(targets_file, frameworks)
+    result = benchmark(
+        scores,
+        frameworks,
+        period=None if period == "all" else period,
+        unit=unit,
+        weighting=None if roll_up == "none" else Weighting(roll_up),
+        targets=targets,
+    )
+    if unit is not None and not result.rows:
+        raise MaturityError(f"no units at or below '{unit}' for {period}")
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if fmt == "json":
+        import json
+
+        records = [row.model_dump(mode="json") for row in result.rows]
+        click.echo(json.dumps(records, indent=2))
+    elif fmt == "csv":
+        click.echo(to_csv(result), nl=False)
+    else:
+        click.echo(to_table(result))
+
+
+def _targets(path: Path | None, frameworks: list[Framework]) -> dict[str, str] | None:
+    if path is None:
+        return None
+    from maturity.benchmark import version_key
+    from maturity.targets import load_targets
+
+    fw = max(frameworks, key=lambda f: version_key(f.version))
+    targets = load_targets(path, fw)
+    found = {d.id: targets.for_domain(fw, d.id) for d in fw.domains}
+    return {d: level for d, level in found.items() if level is not None}
+
+
+def _num(value: float | None, width: int = 5) -> str:
+    if value is None:
+        return f"{'-':>{width}}"
+    text = f"{value:.2f}"
+    return f"{text if len(text) <= width else f'{value:.0f}':>{width}}"
+
+
+def _signed(value: float | None) -> str:
+    return f"{'':>6}" if value is None else f"{value:>+6.2f}"
+
+
+def _abbreviations(domain_ids: list[str], width: int) -> dict[str, str]:
+    """Short, distinct column heads for domain ids."""
+    for size in range(width, 0, -1):
+        heads = {d: d[:size] for d in domain_ids}
+        if len(set(heads.values())) == len(heads) and size <= width:
+            return heads
+    return {d: f"d{i + 1}" for i, d in enumerate(domain_ids)}
+
+
+def _unit_label(row: Row, width: int) -> str:
+    depth = row.unit.count("/")
+    label = "  " * min(depth, 4) + row.unit.rsplit("/", 1)[-1] + ("*" if row.rolled_up else "")
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def to_table(result: Benchmark) -> str:
+    """Units by domain, with overall, change, rank and targets, readable at 80 columns."""
+    domain_ids = list(result.rows[0].domains) if result.rows else list(result.targets)
+    dw = 5
+    fixed = 7 + 7 + 9 + 2 + 4  # overall, change, rank, quartile, target
+    unit_width = max(18, WIDTH - fixed - len(domain_ids) * (dw + 1))
+    if unit_width + fixed + len(domain_ids) * (dw + 1) > WIDTH:
+        dw = max(4, (WIDTH - fixed - 18) // max(len(domain_ids), 1) - 1)
+        unit_width = WIDTH - fixed - len(domain_ids) * (dw + 1)
+    heads = _abbreviations(domain_ids, dw)
+    lines = [f"{result.framework}  roll-up: {result.weighting or 'none'}"]
+    period = None
+    for row in result.rows:
+        if row.period != period:
+            period = row.period
+            lines += [
+                "",
+                f"{'UNIT ' + period:<{unit_width}}{'OVERALL':>7}{'CHANGE':>7}"
+                f"{'RANK':>9}{'Q':>2}{'TGT':>4}"
+                + "".join(f" {heads[d]:>{dw}}" for d in domain_ids),
+            ]
+        rank = f"{row.rank}/{row.peers}" if row.rank is not None else "-"
+        target = "-" if row.target_met is None else ("yes" if row.target_met else "no")
+        change = row.change.overall if row.change else None
+        lines.append(
+            f"{_unit_label(row, unit_width - 1):<{unit_width}}{_num(row.overall.score, 7)}"
+            f"{_signed(change):>7}{rank:>9}{row.quartile or '-':>2}{target:>4}"
+            + "".join(f" {_num(row.domains.get(d), dw)}" for d in domain_ids)
+        )
+    if not result.rows:
+        lines.append("No units to compare.")
+    legend = ", ".join(f"{heads[d]}={d}" for d in domain_ids if heads[d] != d)
+    lines += [""]
+    if legend:
+        lines.append(f"Domains: {legend}")
+    if result.targets:
+        lines.append(
+            "Targets: " + ", ".join(f"{heads[d]} {level}" for d, level in result.targets.items())
+        )
+    lines.append("* rolled up from the units below; Q: quartile among peers (1 = top)")
+    return "\n".join(_wrap(line) for line in lines)
+
+
+def _wrap(line: str) -> str:
+    import textwrap
+
+    if len(line) <= WIDTH:
+        return line
+    return "\n".join(textwrap.wrap(line, WIDTH, subsequent_indent="  "))
+
+
+def to_csv(result: Benchmark) -> str:
+    """One row per unit and period, domain scores and changes as columns."""
+    import csv
+    import io
+
+    from maturity.output import neutralise
+
+    domain_ids = list(result.rows[0].domains) if result.rows else []
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "unit",
+            "period",
+            "framework",
+            "respondents",
+            "rolled_up",
+            "overall_score",
+            "overall_level",
+            "change_since",
+            "overall_change",
+            "trend_slope",
+            "rank",
+            "peers",
+            "quartile",
+            "target_met",
+            "below_target",
+            *domain_ids,
+            *(f"{d}_change" for d in domain_ids),
+        ]
+    )
+
+    def num(value: float | None) -> str:
+        return "" if value is None else f"{value:.4g}"
+
+    for row in result.rows:
+        change = row.change
+        writer.writerow(
+            [
+                neutralise(row.unit),
+                row.period,
+                row.framework,
+                row.respondents,
+                "yes" if row.rolled_up else "no",
+                num(row.overall.score),
+                row.overall.level or "",
+                change.since if change else "",
+                num(change.overall) if change else "",
+                num(row.trend.slope),
+                row.rank or "",
+                row.peers,
+                row.quartile or "",
+                "" if row.target_met is None else ("yes" if row.target_met else "no"),
+                " ".join(row.below_target),
+                *(num(row.domains.get(d)) for d in domain_ids),
+                *(num(change.domains.get(d)) if change else "" for d in domain_ids),
+            ]
+        )
+    return out.getvalue()

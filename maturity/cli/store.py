@@ -1,0 +1,313 @@
+"""`maturity import`, `history` and `export`: the assessment store from the command line.
+
+`store_option` and `open_store` are shared: any command that reads the store takes
+`--store` (or `MATURITY_STORE`) the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from maturity.errors import MaturityError
+
+if TYPE_CHECKING:
+    from maturity.store import Store, StoredAssessment
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_STORE = "maturity.db"
+
+
+def store_option(command: F) -> F:
+    """The `--store` option, defaulting to `MATURITY_STORE`, then `maturity.db`."""
+    return click.option(
+        "--store",
+        "store_url",
+        envvar="MATURITY_STORE",
+        default=DEFAULT_STORE,
+        show_default=True,
+        metavar="FILE|URL",
+        help="The store: a SQLite file, or a SQLAlchemy URL such as "
+        "postgresql+psycopg://user@host/db. Also read from MATURITY_STORE.",
+    )(command)
+
+
+def open_store(url: str, create: bool = False) -> Store:
+    """Open the store (importing SQLAlchemy only now); see `maturity.store.open_store`."""
+    from maturity.store import open_store as _open
+
+    return _open(url, create=create)
+
+
+def check_unit(unit: str) -> str:
+    """A unit path as the store keeps it, or one clear error."""
+    from maturity.assessment import parse_unit
+
+    try:
+        return "/".join(parse_unit(unit))
+    except ValueError as exc:
+        raise MaturityError(str(exc)) from None
+
+
+@click.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--by", help="Who is importing (kept in the history); default: the file's submitted_by."
+)
+@store_option
+def import_command(paths: tuple[Path, ...], by: str | None, store_url: str) -> None:
+    """Import assessment files (YAML or workbooks) or folders of them into the store.
+
+    Every file is checked first. Each valid file is stored whole or not at all, as a
+    new version: `imported` (new unit and period), `revised` (it becomes the current
+    version; the old one stays), or `unchanged` (the same content is already current).
+    Files with problems are `rejected` with the reason, and the command exits 1.
+    Folders are searched for *.yaml, *.yml and *.xlsx files, in sorted order.
+
+    \b
+    Example:
+        maturity import assessments/2025-26/
+        maturity import housing.yaml --by "Kal Sandhu" --store shared.db
+    """
+    from maturity.store import find_files, import_files
+
+    find_files(list(paths))  # a missing path stops the run before the store is touched
+    with open_store(store_url, create=True) as store:
+        reports = import_files(store, list(paths), by=by)
+    counts = dict.fromkeys(("imported", "revised", "unchanged", "rejected"), 0)
+    for report in reports:
+        counts[report.status] += 1
+        if report.status == "rejected":
+            for line in report.problems:
+                click.echo(f"rejected   {line}")
+        else:
+            click.echo(f"{report.status:<10} {report.path}: {report.detail}")
+    click.echo(", ".join(f"{n} {status}" for status, n in counts.items()))
+    if counts["rejected"]:
+        raise MaturityError(
+            f"{counts['rejected']} of {len(reports)} files rejected; nothing from them was stored"
+        )
+
+
+@click.command()
+@click.argument("unit")
+@click.option("--framework", "framework_id", help="Only this framework's assessments.")
+@store_option
+def history(unit: str, framework_id: str | None, store_url: str) -> None:
+    """List every stored version of a unit's assessments.
+
+    The current version of each period is marked `*`. Versions are never deleted.
+
+    \b
+    Example:
+        maturity history "City Council/Housing"
+    """
+    unit = check_unit(unit)
+    with open_store(store_url) as store:
+        versions = store.history(unit, framework_id)
+        if not versions:
+            similar = store.units_like(unit)[:5]
+            hint = f"; did you mean {', '.join(repr(u) for u in similar)}?" if similar else ""
+            raise MaturityError(f"no assessments of '{unit}' in {store.name}{hint}")
+    click.echo(unit)
+    click.echo(
+        f"  {'PERIOD':<8}{'VER':>4}  {'IMPORTED':<20} {'FRAMEWORK':<22} {'SCORE':>5}  "
+        "BY / SOURCE / HASH"
+    )
+    for v in versions:
+        mark = "*" if v.current else " "
+        score = "-" if v.overall_score is None else f"{v.overall_score:.2f}"
+        fw = f"{v.framework_id}@{v.framework_version}"
+        click.echo(
+            f"{mark} {v.period:<8}{v.version:>4}  {v.imported_at:<20} {fw[:22]:<22} {score:>5}  "
+            f"{v.imported_by or '-'}; {v.source}; {v.content_hash[:12]}"
+        )
+    click.echo("* current version")
+
+
+def _slug(text: str) -> str:
+    import re
+
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:80] or "unit"
+
+
+def _export_path(item: StoredAssessment, all_versions: bool) -> Path:
+    info = item.info
+    base = Path(info.framework_id) / info.period.replace("/", "-")
+    name = "--".join(_slug(part) for part in info.unit.split("/"))
+    if all_versions:
+        return base / name / f"v{info.version:04d}.yaml"
+    return base / f"{name}.yaml"
+
+
+def _assessment_yaml(item: StoredAssessment) -> str:
+    import yaml
+
+    data = item.assessment.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    info = item.info
+    head = (
+        f"# Exported from the maturity store: version {info.version} of {info.unit} "
+        f"{info.period}{' (current)' if info.current else ''}\n"
+        f"# imported {info.imported_at} by {info.imported_by or '-'} from {info.source}; "
+        f"content sha256 {info.content_hash}\n"
+    )
+    return head.replace("\r", " ") + yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, width=100
+    )
+
+
+def _versions_csv(items: list[StoredAssessment]) -> str:
+    import csv
+    import io
+
+    from maturity.output import neutralise
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "framework",
+            "framework_version",
+            "unit",
+            "period",
+            "version",
+            "current",
+            "imported_at",
+            "imported_by",
+            "source",
+            "content_hash",
+            "respondents",
+            "overall_score",
+            "overall_level",
+        ]
+    )
+    for item in items:
+        v = item.info
+        writer.writerow(
+            [
+                v.framework_id,
+                v.framework_version,
+                neutralise(v.unit),
+                v.period,
+                v.version,
+                "yes" if v.current else "no",
+                v.imported_at,
+                neutralise(v.imported_by or ""),
+                neutralise(v.source),
+                v.content_hash,
+                v.respondents,
+                "" if v.overall_score is None else f"{v.overall_score:g}",
+                v.overall_level or "",
+            ]
+        )
+    return out.getvalue()
+
+
+def _responses_csv(items: list[StoredAssessment]) -> str:
+    import csv
+    import io
+
+    from maturity.output import neutralise
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "framework",
+            "unit",
+            "period",
+            "version",
+            "criterion",
+            "level",
+            "value",
+            "moderated_level",
+            "evidence",
+            "owner",
+            "notes",
+        ]
+    )
+    for item in items:
+        a, v = item.assessment, item.info
+        for ref, r in a.responses.items():
+            writer.writerow(
+                [
+                    a.framework,
+                    neutralise(a.unit),
+                    a.period,
+                    v.version,
+                    ref,
+                    r.level or "",
+                    "" if r.value is None else f"{r.value:g}",
+                    r.moderated.level if r.moderated else "",
+                    neutralise(" | ".join(r.evidence)),
+                    neutralise(r.owner or ""),
+                    neutralise(r.notes or ""),
+                ]
+            )
+    return out.getvalue()
+
+
+@click.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "csv"]),
+    default="yaml",
+    show_default=True,
+    help="yaml: one assessment file per unit and period, ready to import again; "
+    "csv: versions.csv and responses.csv for spreadsheets.",
+)
+@click.option(
+    "-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path), help="Folder."
+)
+@click.option(
+    "--all-versions",
+    is_flag=True,
+    help="Every version, not only the current ones (YAML: UNIT/v0001.yaml, ... in order).",
+)
+@click.option("--force", is_flag=True, help="Replace files that already exist.")
+@store_option
+def export(fmt: str, out_dir: Path, all_versions: bool, force: bool, store_url: str) -> None:
+    """Write the store back out as files: no lock-in.
+
+    YAML export writes FRAMEWORK/PERIOD/UNIT.yaml assessment files that
+    `maturity import` reads back unchanged (the same content hashes). With
+    --all-versions, importing the folder into a new store replays every version in
+    order. CSV export writes versions.csv (every version, with who, when and
+    source) and responses.csv (one row per criterion answered).
+
+    \b
+    Example:
+        maturity export -o exported/
+        maturity export --format csv -o tables/ --all-versions
+    """
+    from maturity.output import check_writable, write_atomic
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise MaturityError(f"{out_dir} is a file; give a folder")
+    with open_store(store_url) as store:
+        items = store.assessments(all_versions=all_versions)
+    files: dict[Path, str] = {}
+    if fmt == "csv":
+        files[out_dir / "versions.csv"] = _versions_csv(items)
+        files[out_dir / "responses.csv"] = _responses_csv(items)
+    else:
+        import hashlib
+
+        for item in items:
+            path = out_dir / _export_path(item, all_versions)
+            if path in files:  # two unit names with the same slug: keep both apart
+                tag = hashlib.sha256(item.info.unit.encode()).hexdigest()[:8]
+                path = path.with_name(f"{path.stem}-{tag}{path.suffix}")
+            files[path] = _assessment_yaml(item)
+    for path in files:  # refuse before writing anything
+        if path.exists():
+            check_writable(path, force)
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text, force)
+    click.echo(f"wrote {len(files)} files for {len(items)} assessment versions to {out_dir}")
