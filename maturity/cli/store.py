@@ -114,17 +114,18 @@ def history(unit: str, framework_id: str | None, store_url: str) -> None:
             raise MaturityError(f"no assessments of '{unit}' in {store.name}{hint}")
     click.echo(unit)
     click.echo(
-        f"  {'PERIOD':<8}{'VER':>4}  {'IMPORTED':<20} {'FRAMEWORK':<22} {'SCORE':>5}  "
-        "BY / SOURCE / HASH"
+        f"  {'PERIOD':<8}{'VER':>4}  {'IMPORTED (UTC)':<16}  {'FRAMEWORK':<24} {'SCORE':>5}  HASH"
     )
     for v in versions:
         mark = "*" if v.current else " "
         score = "-" if v.overall_score is None else f"{v.overall_score:.2f}"
         fw = f"{v.framework_id}@{v.framework_version}"
+        when = v.imported_at[:16].replace("T", " ")
         click.echo(
-            f"{mark} {v.period:<8}{v.version:>4}  {v.imported_at:<20} {fw[:22]:<22} {score:>5}  "
-            f"{v.imported_by or '-'}; {v.source}; {v.content_hash[:12]}"
+            f"{mark} {v.period:<8}{v.version:>4}  {when:<16}  {fw[:24]:<24} {score:>5}  "
+            f"{v.content_hash[:8]}"
         )
+        click.echo(f"{'':>16}by {v.imported_by or '-'}, from {v.source}")
     click.echo("* current version")
 
 
