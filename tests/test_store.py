@@ -250,7 +250,7 @@ def test_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
         conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     conn.close()
     before = db.read_bytes()
-    code, out, err = run("import", str(tmp_path / "in"), "--store", str(db))
+    code, _, err = run("import", str(tmp_path / "in"), "--store", str(db))
     assert code == 1
     assert err == (
         f"Error: {db} was written by a newer maturity (schema 3; this one knows 1): "

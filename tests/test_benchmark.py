@@ -1,0 +1,350 @@
+"""Benchmarking: roll-up, change, trend, rank and quartile, targets, framework versions, CLI."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from maturity.assessment import Assessment, Response
+from maturity.benchmark import Weighting, benchmark
+from maturity.cli import main
+from maturity.errors import MaturityError
+from maturity.framework import Framework
+from maturity.scoring import Score, score
+
+
+def tiny(version: str = "1.0", culture_title: str = "Culture") -> Framework:
+    """Three levels worth 1, 2, 3; two domains of one or two criteria; plain means."""
+
+    def criterion(cid: str, title: str) -> dict[str, Any]:
+        return {
+            "id": cid,
+            "title": title,
+            "description": "d",
+            "descriptors": {"low": "l", "mid": "m", "high": "h"},
+            "evidence": {"mid": "m", "high": "h"},
+            "actions": {"low": ["a"], "mid": ["b"]},
+        }
+
+    return Framework.model_validate(
+        {
+            "id": "tiny",
+            "name": "Tiny",
+            "version": version,
+            "description": "A test framework.",
+            "levels": [
+                {"id": "low", "name": "Low", "description": "l", "points": 1.0},
+                {"id": "mid", "name": "Mid", "description": "m", "points": 2.0},
+                {"id": "high", "name": "High", "description": "h", "points": 3.0},
+            ],
+            "scoring": {"domain_rule": "mean", "overall_rule": "mean", "default_target": "mid"},
+            "domains": [
+                {"id": "people", "name": "People", "description": "p",
+                 "criteria": [criterion("staff", "Staff")]},
+                {"id": "places", "name": "Places", "description": "p",
+                 "criteria": [criterion("access", "Access"), criterion("culture", culture_title)]},
+            ],
+        }
+    )  # fmt: skip
+
+
+FW = tiny()
+
+
+def scored(
+    unit: str, period: str, staff: str, access: str, respondents: int = 1, fw: Framework = FW
+) -> Score:
+    responses = {
+        "people.staff": Response(level=staff),
+        "places.access": Response(level=access),
+        "places.culture": Response(level=access),
+    }
+    assessment = Assessment(
+        framework=fw.id, unit=unit, period=period, respondents=respondents, responses=responses
+    )
+    return score(fw, assessment)
+
+
+def row(result: Any, unit: str, period: str = "2025/26") -> Any:
+    return next(r for r in result.rows if r.unit == unit and r.period == period)
+
+
+def test_roll_up_by_respondents_or_equally() -> None:
+    scores = [
+        scored("Council/Place/Housing", "2025/26", "low", "low", respondents=1),
+        scored("Council/Place/Parks", "2025/26", "high", "high", respondents=3),
+        scored("Council/People/Adults", "2025/26", "mid", "mid", respondents=2),
+    ]
+    by_people = benchmark(scores, [FW], weighting=Weighting.RESPONDENTS)
+    place = row(by_people, "Council/Place")
+    assert place.rolled_up and place.units == 2 and place.respondents == 4
+    assert place.overall.score == pytest.approx(2.5)
+    assert place.domains == {"people": pytest.approx(2.5), "places": pytest.approx(2.5)}
+    assert place.overall.level == "mid"
+    # The council rolls up from its departments, each weighted by all their respondents.
+    council = row(by_people, "Council")
+    assert council.units == 3 and council.respondents == 6
+    assert council.overall.score == pytest.approx((2.5 * 4 + 2.0 * 2) / 6)
+
+    equal = benchmark(scores, [FW], weighting=Weighting.EQUAL)
+    assert row(equal, "Council/Place").overall.score == pytest.approx(2.0)
+    assert row(equal, "Council").overall.score == pytest.approx(2.0)
+
+    assert [r.unit for r in benchmark(scores, [FW], weighting=None).rows] == [
+        "Council/People/Adults",
+        "Council/Place/Housing",
+        "Council/Place/Parks",
+    ]
+
+
+def test_a_unit_assessed_itself_keeps_its_own_result() -> None:
+    scores = [
+        scored("Council/Place", "2025/26", "low", "low"),
+        scored("Council/Place/Parks", "2025/26", "high", "high"),
+    ]
+    place = row(benchmark(scores, [FW]), "Council/Place")
+    assert not place.rolled_up
+    assert place.overall.score == pytest.approx(1.0)
+
+
+def test_change_since_the_previous_assessed_period_and_trend() -> None:
+    scores = [
+        scored("Council/Housing", "2022/23", "low", "low"),
+        scored("Council/Housing", "2023/24", "mid", "low"),
+        # no 2024/25 for Housing
+        scored("Council/Housing", "2025/26", "high", "high"),
+        scored("Council/Parks", "2024/25", "mid", "mid"),
+    ]
+    result = benchmark(scores, [FW], period=None, weighting=None)
+    first = row(result, "Council/Housing", "2022/23")
+    assert first.change is None and first.trend.direction == "new"
+    latest = row(result, "Council/Housing", "2025/26")
+    assert latest.change is not None
+    assert latest.change.since == "2023/24"
+    assert latest.change.overall == pytest.approx(3.0 - 1.5)
+    assert latest.change.domains == {"people": pytest.approx(1.0), "places": pytest.approx(2.0)}
+    assert latest.trend.periods == 3 and latest.trend.since == "2022/23"
+    assert latest.trend.direction == "up"
+    # overall 1, 1.5, 3 at years 2022, 2023, 2025: least-squares slope per year
+    assert latest.trend.slope == pytest.approx(0.6785714, rel=1e-6)
+    one = benchmark(scores, [FW], period="2025/26", weighting=None)
+    assert [(r.unit, r.period) for r in one.rows] == [("Council/Housing", "2025/26")]
+    assert one.rows[0].change == latest.change
+
+
+def test_rank_and_quartile_among_peers_with_ties() -> None:
+    levels = ["high", "high", "mid", "low", "low"]
+    scores = [scored(f"Council/Dept/S{i}", "2025/26", lv, lv) for i, lv in enumerate(levels)]
+    scores.append(scored("Council/Other", "2025/26", "low", "low"))
+    result = benchmark(scores, [FW], weighting=None)
+    services = [row(result, f"Council/Dept/S{i}") for i in range(5)]
+    assert [(r.rank, r.peers, r.quartile) for r in services] == [
+        (1, 5, 1),
+        (1, 5, 1),
+        (3, 5, 2),
+        (4, 5, 3),
+        (4, 5, 3),
+    ]
+    # A department-level unit is ranked with departments, not with services.
+    other = row(result, "Council/Other")
+    assert (other.rank, other.peers) == (1, 1)
+
+
+def test_unit_prefix_matches_whole_parts() -> None:
+    scores = [
+        scored("Council/Housing", "2025/26", "low", "low"),
+        scored("Council/Housing/Repairs", "2025/26", "low", "low"),
+        scored("Council/Housing Options", "2025/26", "low", "low"),
+    ]
+    result = benchmark(scores, [FW], unit="Council/Housing", weighting=None)
+    assert [r.unit for r in result.rows] == ["Council/Housing", "Council/Housing/Repairs"]
+
+
+def test_targets_from_the_framework_or_given() -> None:
+    scores = [
+        scored("Council/A", "2025/26", "mid", "high"),
+        scored("Council/B", "2025/26", "low", "high"),
+    ]
+    result = benchmark(scores, [FW], weighting=None)
+    assert result.targets == {"people": "mid", "places": "mid"}
+    assert (row(result, "Council/A").target_met, row(result, "Council/A").below_target) == (
+        True,
+        [],
+    )
+    assert (row(result, "Council/B").target_met, row(result, "Council/B").below_target) == (
+        False,
+        ["people"],
+    )
+    given = benchmark(scores, [FW], weighting=None, targets={"places": "high"})
+    assert given.targets == {"places": "high"}
+    assert row(given, "Council/B").target_met is True
+
+
+def test_framework_versions_compared_on_shared_criteria_only() -> None:
+    newer = tiny("1.1", culture_title="Inclusive culture")
+    old = scored("Council/A", "2024/25", "low", "low")
+    new = scored("Council/A", "2025/26", "high", "high", fw=newer)
+    result = benchmark([old, new], [FW, newer], period=None, weighting=None)
+    assert result.warnings == [
+        "comparing tiny versions 1.0, 1.1 on the 2 criteria the same in all; "
+        "left out: places.culture"
+    ]
+    latest = row(result, "Council/A")
+    assert latest.framework == "tiny@1.1"
+    assert latest.change is not None
+    assert latest.change.overall == pytest.approx(2.0)
+    assert latest.domains == {"people": 3.0, "places": 3.0}
+
+
+def test_framework_versions_with_different_levels_cannot_be_compared() -> None:
+    data = FW.model_dump(mode="json")
+    data["version"] = "2.0"
+    data["levels"][2]["points"] = 4.0
+    other = Framework.model_validate(data)
+    scores = [
+        scored("Council/A", "2024/25", "low", "low"),
+        scored("Council/A", "2025/26", "low", "low", fw=other),
+    ]
+    with pytest.raises(
+        MaturityError, match=r"cannot compare tiny 1.0 with 2.0: their levels differ"
+    ):
+        benchmark(scores, [FW, other])
+
+
+# The command, over a store of the built-in council-equality-3 framework.
+
+
+def assessment(folder: Path, unit: str, period: str, level: str, respondents: int = 1) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    name = unit.replace("/", "-").replace(" ", "") + period.replace("/", "-") + ".yaml"
+    refs = [
+        "communities.community-data",
+        "communities.engagement",
+        "communities.digital-inclusion",
+        "communities.esol-signposting",
+    ]
+    answers = "".join(f"  {ref}: {{level: {level}, evidence: [e]}}\n" for ref in refs)
+    (folder / name).write_text(
+        textwrap.dedent(
+            f"""\
+            framework: council-equality-3
+            unit: {unit}
+            period: {period}
+            respondents: {respondents}
+            responses:
+            """
+        )
+        + answers
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> str:
+    db = str(tmp_path / "m.db")
+    src = tmp_path / "in"
+    assessment(src, "City Council/Place/Housing", "2024/25", "developing")
+    assessment(src, "City Council/Place/Housing", "2025/26", "excellent", respondents=3)
+    assessment(src, "City Council/Place/Parks and Open Spaces", "2025/26", "achieving")
+    assessment(src, "City Council/People/Adult Social Care", "2025/26", "developing")
+    result = CliRunner().invoke(main, ["import", str(src), "--store", db])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def invoke(*args: str) -> Any:
+    return CliRunner().invoke(main, list(args))
+
+
+def test_benchmark_json_has_one_record_per_unit_and_period(store: str) -> None:
+    result = invoke("benchmark", "--store", store, "--format", "json")
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    assert {r["period"] for r in records} == {"2025/26"}  # the latest by default
+    housing = next(r for r in records if r["unit"] == "City Council/Place/Housing")
+    assert housing["overall"] == {"score": 0.0, "level": "developing"}
+    assert housing["domains"]["communities"] == 1.0
+    assert housing["change"] == {
+        "since": "2024/25",
+        "overall": 0.0,
+        "domains": {"communities": 1.0, "leadership": 0.0, "services": 0.0, "workforce": 0.0},
+    }
+    place = next(r for r in records if r["unit"] == "City Council/Place")
+    assert place["rolled_up"] is True
+    assert place["domains"]["communities"] == pytest.approx((1.0 * 3 + 0.5 * 1) / 4)
+    everything = json.loads(invoke("benchmark", "--store", store, "--period", "all",
+                                   "--format", "json").stdout)  # fmt: skip
+    assert len(everything) == len(records) + 3  # Housing, Place and City Council in 2024/25
+
+
+def test_benchmark_table_fits_80_columns(store: str) -> None:
+    result = invoke("benchmark", "--store", store, "--period", "all")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert lines[0] == "council-equality-3@1.0  roll-up: respondents"
+    assert any(line.startswith("    Parks and Open Spaces ") for line in lines)
+    assert "Domains: commu=communities, leade=leadership, servi=services, workf=workforce" in lines
+
+
+def test_benchmark_csv_and_unit_filter(store: str) -> None:
+    result = invoke(
+        "benchmark", "--store", store, "--format", "csv", "--unit", "City Council/Place"
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("unit,period,framework,respondents,rolled_up,overall_score")
+    assert [line.split(",")[0] for line in lines[1:]] == [
+        "City Council/Place",
+        "City Council/Place/Housing",
+        "City Council/Place/Parks and Open Spaces",
+    ]
+
+
+def test_benchmark_targets_file(store: str, tmp_path: Path) -> None:
+    targets = tmp_path / "targets.yaml"
+    targets.write_text("level: developing\ndomains:\n  communities: excellent\n")
+    result = invoke("benchmark", "--store", store, "--targets", str(targets), "--format", "json")
+    assert result.exit_code == 0, result.output
+    met = {r["unit"]: r["target_met"] for r in json.loads(result.stdout)}
+    assert met["City Council/Place/Housing"] is True
+    assert met["City Council/Place/Parks and Open Spaces"] is False
+    targets.write_text("level: developing\ndomains:\n  communities: superb\n")
+    result = invoke("benchmark", "--store", store, "--targets", str(targets))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {targets}:3: ")
+    assert "'superb' is not a level of council-equality-3" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--period", "2025/27"],
+            "Error: --period: period '2025/27' is not a financial year such as 2025/26 "
+            "(YYYY/YY, the second year following the first)\n",
+        ),
+        (
+            ["--period", "2019/20"],
+            "Error: no council-equality-3 assessments for 2019/20 in {store} "
+            "(periods: 2024/25, 2025/26)\n",
+        ),
+        (
+            ["--framework", "edi-maturity"],
+            "Error: no framework 'edi-maturity' in {store} (it holds: council-equality-3)\n",
+        ),
+        (
+            ["--unit", "City Council/"],
+            "Error: unit 'City Council/' is not a path such as 'City Council/Housing' "
+            "(no empty parts between /)\n",
+        ),
+    ],
+)
+def test_benchmark_bad_input_is_one_line(store: str, args: list[str], message: str) -> None:
+    result = invoke("benchmark", "--store", store, *args)
+    assert result.exit_code == 1
+    assert result.stderr == message.format(store=store)
