@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from maturity.assessment import Assessment, check_against
 from maturity.catalog import framework_for
@@ -16,13 +17,19 @@ from maturity.framework import Framework
 from maturity.loading import Source, load
 from maturity.scoring import Score, merge, score
 
+if TYPE_CHECKING:
+    from maturity.workbook import CellMap
 
-def read_assessment(path: Path) -> tuple[Assessment, Source | None]:
-    """Read one assessment file (YAML, or a filled-in workbook) without checking it."""
+
+def read_assessment(path: Path) -> tuple[Assessment, Source | CellMap | None]:
+    """Read one assessment file (YAML, or a filled-in workbook) without checking it.
+
+    Also returns where each part came from (line, or sheet and cell) for error messages.
+    """
     if path.suffix.lower() == ".xlsx":
-        from maturity.workbook import read_workbook  # heavy: openpyxl
+        from maturity.workbook import read_workbook_cells  # heavy: openpyxl
 
-        return read_workbook(path), None
+        return read_workbook_cells(path)
     return load(path, Assessment)
 
 

@@ -31,6 +31,7 @@ COMMANDS = {
     "export": "maturity.cli.store:export",
     "benchmark": "maturity.cli.benchmark:benchmark_command",
     "plan": "maturity.cli.plan:plan_command",
+    "workbook": "maturity.cli.workbook:workbook_command",
 }
 
 
