@@ -1,0 +1,115 @@
+"""Gap analysis: targets, steps, metric gaps and the priority order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from plan_fixtures import assessment, framework
+
+from maturity.errors import InvalidFileError
+from maturity.gaps import Targets, domain_gaps, find_gaps
+from maturity.scoring import score
+from maturity.targets import load_targets
+
+FW = framework()
+EVIDENCE = ["A report"]
+
+
+def gaps_for(responses: dict[str, object], targets: Targets | None = None) -> list:  # type: ignore[type-arg]
+    return find_gaps(FW, score(FW, assessment(responses)), targets)
+
+
+def test_steps_run_from_the_effective_level_up_to_below_the_target() -> None:
+    gaps = gaps_for({"one.x": {"level": "start"}}, Targets(level="lead"))
+    x = next(g for g in gaps if g.ref == "one.x")
+    assert (x.current, x.target, x.steps) == ("start", "lead", ["start", "grow", "firm"])
+
+
+def test_criteria_at_or_above_target_have_no_gap() -> None:
+    responses = {
+        "one.x": {"level": "firm", "evidence": EVIDENCE},
+        "one.y": {"level": "lead", "evidence": EVIDENCE},
+        "two.z": {"value": 85, "evidence": EVIDENCE},
+        "two.w": {"level": "lead", "evidence": EVIDENCE},
+    }
+    assert gaps_for(responses) == []
+
+
+def test_target_resolution_criterion_then_domain_then_level_then_framework() -> None:
+    t = Targets(level="grow", domains={"one": "lead"}, criteria={"one.y": "firm"})
+    assert t.for_criterion(FW, "one.y") == "firm"
+    assert t.for_criterion(FW, "one.x") == "lead"
+    assert t.for_criterion(FW, "two.w") == "grow"
+    assert Targets().for_criterion(FW, "two.w") == "lead"  # the domain's own target
+    assert Targets().for_criterion(FW, "one.x") == "firm"  # the framework's default
+
+
+def test_capped_claim_is_a_gap_that_lacks_evidence() -> None:
+    gaps = gaps_for({"one.x": {"level": "firm"}})
+    x = next(g for g in gaps if g.ref == "one.x")
+    assert x.capped and x.lacks_evidence and x.current == "grow" and x.steps == ["grow"]
+
+
+def test_metric_below_its_target_is_a_gap_even_at_the_target_level() -> None:
+    gaps = gaps_for({"two.z": {"value": 72, "evidence": EVIDENCE}})
+    z = next(g for g in gaps if g.ref == "two.z")
+    assert z.steps == []
+    assert z.metric is not None and (z.metric.value, z.metric.target) == (72, 80)
+    assert not z.metric.target_met
+
+
+def test_not_applicable_criteria_have_no_gap() -> None:
+    gaps = gaps_for({"one.y": {"level": "not_applicable"}})
+    assert "one.y" not in [g.ref for g in gaps]
+
+
+def test_order_weighs_size_then_weight_then_evidence_with_framework_order_for_ties() -> None:
+    responses = {
+        "one.x": {"level": "grow", "evidence": EVIDENCE},  # 1 step, weight 2/3 of domain one
+        "one.y": {"level": "grow", "evidence": EVIDENCE},  # 1 step, weight 1/3
+        "two.z": {"value": 65, "evidence": EVIDENCE},  # 1 step (firm -> lead), weight 1/2
+        "two.w": {"level": "start", "evidence": EVIDENCE},  # 3 steps, weight 1/2
+    }
+    assert [g.ref for g in gaps_for(responses)] == ["two.w", "one.x", "two.z", "one.y"]
+
+
+def test_lacking_evidence_puts_an_otherwise_equal_gap_first() -> None:
+    responses = {
+        "two.z": {"level": "grow", "evidence": EVIDENCE},
+        "two.w": {"level": "grow"},
+    }
+    gaps = gaps_for(responses, Targets(domains={"one": "start", "two": "firm"}))
+    assert [g.ref for g in gaps] == ["two.w", "two.z"]
+    assert gaps[0].lacks_evidence and not gaps[1].lacks_evidence
+
+
+def test_equal_priorities_keep_framework_order() -> None:
+    gaps = gaps_for({}, Targets(level="grow", domains={"two": "grow"}))
+    assert [g.ref for g in gaps] == ["one.x", "two.z", "two.w", "one.y"]
+    assert gaps[1].priority == gaps[2].priority
+
+
+def test_domain_gaps_compare_domain_level_with_target() -> None:
+    s = score(FW, assessment({"one.x": {"level": "grow"}, "one.y": {"level": "grow"}}))
+    found = {d.domain: d for d in domain_gaps(FW, s, Targets(domains={"one": "firm"}))}
+    assert (found["one"].level, found["one"].target, found["one"].size) == ("grow", "firm", 1)
+    assert found["two"].target == "lead" and found["two"].size == 3
+
+
+def test_targets_file_errors_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "targets.yaml"
+    path.write_text("level: firm\ndomains:\n  one: lead\n  three: firm\ncriteria:\n  one.x: top\n")
+    with pytest.raises(InvalidFileError) as exc:
+        load_targets(path, FW)
+    assert exc.value.lines == [
+        f"{path}:4: domains > three: no such domain; use one of one, two",
+        f"{path}:6: criteria > one.x: 'top' is not a level of tiny; "
+        "use one of start, grow, firm, lead",
+    ]
+
+
+def test_targets_file_loads(tmp_path: Path) -> None:
+    path = tmp_path / "targets.yaml"
+    path.write_text("level: grow\ncriteria: {one.x: lead}\n")
+    assert load_targets(path, FW) == Targets(level="grow", criteria={"one.x": "lead"})

@@ -1,0 +1,161 @@
+"""Drafting action plans, and saving and loading them as YAML and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from plan_fixtures import assessment, framework
+
+from maturity.errors import InvalidFileError, MaturityError
+from maturity.gaps import Targets, find_gaps
+from maturity.plan import COLUMNS, ActionPlan, PlanConfig, Status, draft_plan, timeframe
+from maturity.planfile import load_plan, plan_csv, save_plan
+from maturity.scoring import score
+
+FW = framework()
+CONFIG = PlanConfig(drafted_on=date(2026, 11, 23), organisation="City Council")
+
+
+def draft(
+    responses: dict[str, object], targets: Targets | None = None, **config: object
+) -> ActionPlan:
+    a = assessment(responses)
+    s = score(FW, a)
+    return draft_plan(FW, a, s, find_gaps(FW, s, targets), CONFIG.model_copy(update=config))
+
+
+def test_columns_are_the_councils_in_order() -> None:
+    assert [heading for _, heading in COLUMNS] == [
+        "Ref",
+        "Desired outcome",
+        "Action",
+        "Lead service area",
+        "Lead officer",
+        "Timeframe",
+        "How will we measure success?",
+        "Status",
+    ]
+    fields = list(ActionPlan.model_fields["items"].annotation.__args__[0].model_fields)  # type: ignore[union-attr]
+    assert fields[:8] == [name for name, _ in COLUMNS]
+
+
+@pytest.mark.parametrize(
+    ("steps", "horizon", "expected"),
+    [
+        (1, 24, "0-6 months"),
+        (2, 24, "6-12 months"),
+        (3, 24, "12-24 months"),
+        (5, 24, "12-24 months"),
+        (1, 12, "0-3 months"),
+        (2, 36, "9-18 months"),
+    ],
+)
+def test_timeframe_grows_with_the_step_and_the_horizon(
+    steps: int, horizon: int, expected: str
+) -> None:
+    assert timeframe(steps, horizon) == expected
+
+
+def test_item_takes_outcome_actions_leads_measures_and_status() -> None:
+    plan = draft(
+        {
+            "one.x": {
+                "level": "grow",
+                "evidence": ["A report"],
+                "owner": "Jane Smith",
+                "service_area": "Housing Strategy",
+                "actions": ["Our own action"],
+            }
+        },
+        Targets(criteria={"one.x": "lead"}),
+    )
+    item = next(i for i in plan.items if i.ref == "one.x")
+    assert item.desired_outcome == "x at lead."
+    assert item.actions == [
+        "x: act from grow 1",
+        "x: act from grow 2",
+        "x: act from firm 1",
+        "x: act from firm 2",
+        "Our own action",
+    ]
+    assert (item.lead_service_area, item.lead_officer) == ("Housing Strategy", "Jane Smith")
+    assert item.timeframe == "6-12 months"
+    assert item.measures == ["Evidence of x at lead."]
+    assert item.status is Status.NOT_YET_COMMENCED
+    assert item.updates == []
+
+
+def test_unowned_items_are_to_be_assigned_and_metric_targets_are_measures() -> None:
+    plan = draft({"two.z": {"value": 45}})
+    item = next(i for i in plan.items if i.ref == "two.z")
+    assert (item.lead_service_area, item.lead_officer) == ("To be assigned", "To be assigned")
+    assert item.measures == ["Evidence of z at lead.", "Staff declared: target 80% (now 45%)"]
+    assert item.timeframe == "6-12 months"  # grow -> lead is two steps
+    assert item.current == "grow"
+
+
+def test_items_are_numbered_in_priority_order() -> None:
+    plan = draft({})
+    assert [i.priority for i in plan.items] == list(range(1, len(plan.items) + 1))
+    assert plan.items[0].ref == "two.z"
+
+
+def test_statuses_are_the_councils_words() -> None:
+    assert [s.value for s in Status] == [
+        "Not yet commenced",
+        "On track",
+        "In place",
+        "Complete",
+        "At risk",
+        "Delayed",
+    ]
+
+
+def test_yaml_round_trip_keeps_everything(tmp_path: Path) -> None:
+    plan = draft({"one.x": {"level": "grow", "owner": '=HYPERLINK("x")'}})
+    path = tmp_path / "plan.yaml"
+    save_plan(plan, path, "yaml")
+    assert load_plan(path) == plan
+
+
+def test_csv_round_trip_and_cells_cannot_be_formulas(tmp_path: Path) -> None:
+    plan = draft(
+        {"one.x": {"level": "grow", "owner": '=HYPERLINK("http://x")', "actions": ["-1+2"]}}
+    )
+    text = plan_csv(plan)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:8] == [heading for _, heading in COLUMNS]
+    x = next(r for r in rows[1:] if r[0] == "one.x")
+    assert x[4] == '\'=HYPERLINK("http://x")'
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    path = tmp_path / "plan.csv"
+    save_plan(plan, path, "csv")
+    assert load_plan(path) == plan
+
+
+def test_csv_errors_name_the_line_and_column(tmp_path: Path) -> None:
+    plan = draft({"one.x": {"level": "grow"}})
+    path = tmp_path / "plan.csv"
+    path.write_text(plan_csv(plan).replace("Not yet commenced", "Finished", 1), encoding="utf-8")
+    with pytest.raises(InvalidFileError) as exc:
+        load_plan(path)
+    assert len(exc.value.lines) == 1
+    line = exc.value.lines[0]
+    assert line.startswith(
+        f"{path}:2: item '{plan.items[0].ref}' > column 'Status': Input should be"
+    )
+
+
+def test_saving_never_overwrites_without_force(tmp_path: Path) -> None:
+    plan = draft({})
+    path = tmp_path / "plan.yaml"
+    path.write_text("keep me")
+    with pytest.raises(MaturityError, match="already exists; use --force"):
+        save_plan(plan, path, "yaml")
+    assert path.read_text() == "keep me"
+    save_plan(plan, path, "yaml", force=True)
+    assert load_plan(path) == plan
