@@ -1,0 +1,287 @@
+"""`maturity plan`: the action plan for the gap between where a unit is and its target."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from maturity.errors import MaturityError
+
+if TYPE_CHECKING:
+    from maturity.assessment import Assessment
+    from maturity.framework import Framework
+    from maturity.gaps import Targets
+    from maturity.plan import PlanConfig
+
+
+FORMATS = ["pdf", "html", "yaml", "csv"]
+
+
+def slug(text: str) -> str:
+    """`Adult Social Care` -> `adult-social-care`."""
+    text = re.sub(r"['’]", "", text.lower())
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "unit"
+
+
+def default_name(unit: str, period: str, fmt: str) -> str:
+    """`<unit-slug>-<period with - for />-plan.<ext>`, from the unit's last part."""
+    return f"{slug(unit.split('/')[-1])}-{period.replace('/', '-')}-plan.{fmt}"
+
+
+@click.command(name="plan")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[FILE]...")
+@click.option("--unit", help="With --period: read the unit's current assessment from the store.")
+@click.option("--period", help="The period to read from the store, e.g. 2025/26.")
+@click.option(
+    "--store",
+    "store_url",
+    default="maturity.db",
+    show_default=True,
+    help="The store (a SQLite file or SQLAlchemy URL) for --unit/--period.",
+)
+@click.option(
+    "--target",
+    "target_level",
+    metavar="LEVEL",
+    help="One target level id for every domain, e.g. established.",
+)
+@click.option(
+    "--targets",
+    "targets_file",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="A targets YAML file: level, domains and/or criteria (see below).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="The file to write; a folder when several units are planned.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="pdf",
+    show_default=True,
+    help="pdf to publish; html for the web; yaml or csv to edit and track.",
+)
+@click.option("--organisation", help="The name on the plan (default: the unit path's first part).")
+@click.option(
+    "--horizon",
+    type=click.IntRange(4, 120),
+    default=24,
+    show_default=True,
+    help="The plan's horizon in months; timeframes scale with it.",
+)
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="The plan's date, YYYY-MM-DD (default: today).",
+)
+@click.option("--framework", help="Use this framework (id or file) instead of the one named.")
+@click.option("--force", is_flag=True, help="Replace output files that already exist.")
+def plan_command(
+    paths: tuple[Path, ...],
+    unit: str | None,
+    period: str | None,
+    store_url: str,
+    target_level: str | None,
+    targets_file: Path | None,
+    output: Path | None,
+    fmt: str,
+    organisation: str | None,
+    horizon: int,
+    on: dt.datetime | None,
+    framework: str | None,
+    force: bool,
+) -> None:
+    """Write the action plan that closes each unit's gaps to its targets.
+
+    Reads assessment files (files for the same unit and period merge as respondents)
+    or, with --unit and --period, the unit's current assessment in the store. Every
+    criterion below its target becomes one item, in the council's columns: Ref,
+    Desired outcome, Action, Lead service area, Lead officer, Timeframe, How will we
+    measure success, Status. Items are ordered by priority: levels to climb x the
+    criterion's share of the overall score x 1.5 when the claim lacked evidence.
+
+    Targets: a criterion's own (--targets criteria:), else its domain's (domains:),
+    else one for all (--target or level:), else the framework's default.
+
+    Timeframe: 1 level to climb is the first quarter of the horizon, 2 levels the
+    second quarter, 3 or more the second half (24 months: 0-6, 6-12, 12-24 months).
+
+    The PDF is A4 and tagged (PDF/UA-1) for publishing. Without -o the file is
+    named <unit>-<period>-plan.<format> in the current folder.
+
+    \b
+    Targets file:
+        level: established
+        domains: {workforce: embedded}
+        criteria: {workforce.representation: leading}
+
+    \b
+    Example:
+        maturity plan assessments/2025-26/adult-social-care.yaml --target established
+        maturity plan assessments/2025-26/*.yaml -o out/plans/
+        maturity plan --unit "City Council/Housing" --period 2025/26 --format csv
+    """
+    from maturity.output import check_writable
+    from maturity.plan import PlanConfig
+
+    if paths and (unit or period):
+        raise click.UsageError("give assessment files or --unit/--period, not both")
+    if not paths and not (unit and period):
+        raise click.UsageError("give assessment files, or --unit and --period")
+    if target_level and targets_file:
+        raise click.UsageError("give --target or --targets, not both")
+
+    loaded = (
+        _from_store(store_url, unit, period, framework)
+        if unit and period
+        else _from_files(paths, framework)
+    )
+    day = on.date() if on else dt.date.today()
+    jobs: list[tuple[Path, Assessment, Framework]] = []
+    several = len(loaded) > 1
+    if several and output is not None and output.suffix and not output.is_dir():
+        raise MaturityError(
+            f"{output}: {len(loaded)} units to plan; give a folder for -o, not a file name"
+        )
+    if several and output is not None:
+        output.mkdir(parents=True, exist_ok=True)
+    for assessment, fw in loaded:
+        name = default_name(assessment.unit, assessment.period, fmt)
+        path = (
+            output / name
+            if output is not None and (several or output.is_dir())
+            else (output or Path(name))
+        )
+        if any(path == p for p, _, _ in jobs):
+            raise MaturityError(f"two units would both be written to {path}; plan them one by one")
+        jobs.append((path, assessment, fw))
+    for path, _, _ in jobs:
+        check_writable(path, force)
+
+    for path, assessment, fw in jobs:
+        targets = _targets(fw, target_level, targets_file)
+        config = PlanConfig(
+            drafted_on=day,
+            organisation=organisation or assessment.unit.split("/")[0],
+            horizon_months=horizon,
+        )
+        pages = _write(fw, assessment, targets, config, path, fmt, force)
+        suffix = f", {pages} pages" if pages else ""
+        click.echo(f"{path}: action plan for {assessment.unit} {assessment.period}{suffix}")
+
+
+def _from_files(
+    paths: tuple[Path, ...], framework: str | None
+) -> list[tuple[Assessment, Framework]]:
+    from maturity.errors import InvalidFileError
+    from maturity.intake import load_assessment
+    from maturity.scoring import merge
+
+    loaded = []
+    errors: list[str] = []
+    for path in paths:
+        try:
+            loaded.append(load_assessment(path, framework))
+        except InvalidFileError as exc:
+            errors += exc.lines
+    if errors:
+        raise InvalidFileError(errors)
+    groups: dict[tuple[str, str, str], list[tuple[Assessment, Framework]]] = {}
+    for assessment, fw in loaded:
+        groups.setdefault((fw.ref, assessment.unit, assessment.period), []).append((assessment, fw))
+    result = []
+    for group in groups.values():
+        fw = group[0][1]
+        merged, _ = merge(fw, [a for a, _ in group])
+        result.append((merged, fw))
+    return result
+
+
+def _from_store(
+    url: str, unit: str, period: str, framework: str | None
+) -> list[tuple[Assessment, Framework]]:
+    from maturity.assessment import check_against, parse_period, parse_unit
+    from maturity.catalog import framework_for
+    from maturity.errors import InvalidFileError
+    from maturity.store import open_store
+
+    try:
+        wanted = "/".join(parse_unit(unit))
+        parse_period(period)
+    except ValueError as exc:
+        raise MaturityError(str(exc)) from None
+    with open_store(url) as store:
+        found = [
+            s.assessment
+            for s in store.assessments()
+            if s.assessment.unit == wanted and s.assessment.period == period
+        ]
+        if not found:
+            close = store.units_like(unit.split("/")[-1])[:3]
+            hint = f"; stored units like it: {', '.join(close)}" if close else ""
+            raise MaturityError(f"{store.name}: no assessment of '{wanted}' for {period}{hint}")
+        stored = {fw.version: fw for fw in store.frameworks(found[0].framework_id)}
+    result = []
+    for assessment in found:
+        version = assessment.framework_version
+        fw = stored.get(version) if version and not framework else None
+        fw = fw or framework_for(assessment, framework)
+        problems = check_against(fw, assessment)
+        if problems:
+            raise InvalidFileError([f"{wanted} {period}: {p.message}" for p in problems])
+        result.append((assessment, fw))
+    return result
+
+
+def _targets(fw: Framework, level: str | None, path: Path | None) -> Targets:
+    from maturity.gaps import Targets
+    from maturity.targets import load_targets
+
+    if path is not None:
+        return load_targets(path, fw)
+    if level is not None and level not in fw.rank:
+        raise MaturityError(
+            f"--target: '{level}' is not a level of {fw.id}; use one of {', '.join(fw.level_ids)}"
+        )
+    targets = Targets(level=level)
+    if not any(targets.for_domain(fw, d.id) for d in fw.domains):
+        raise MaturityError(
+            f"{fw.id} sets no default target; give --target LEVEL ({', '.join(fw.level_ids)})"
+        )
+    return targets
+
+
+def _write(
+    fw: Framework,
+    assessment: Assessment,
+    targets: Targets,
+    config: PlanConfig,
+    path: Path,
+    fmt: str,
+    force: bool,
+) -> int:
+    from maturity.planreport import build_report, html_document, write_pdf
+    from maturity.scoring import score
+
+    report = build_report(fw, assessment, score(fw, assessment), targets, config)
+    if fmt in {"yaml", "csv"}:
+        from maturity.planfile import save_plan
+
+        save_plan(report.plan, path, fmt, force)
+        return 0
+    if fmt == "html":
+        from maturity.output import write_atomic
+
+        write_atomic(path, html_document(report), force)
+        return 0
+    return write_pdf(report, path, force)
