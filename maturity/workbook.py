@@ -103,6 +103,7 @@ def build_workbook(
     writer.instructions(guide, unit, period)
     for domain, title in zip(fw.domains, _sheet_titles(fw), strict=True):
         writer.domain_sheet(wb.create_sheet(title), domain.id, prefill)
+    wb.move_sheet(meta, len(wb.sheetnames) - 1 - wb.sheetnames.index(META))
     meta.sheet_state = "veryHidden"
     _protect(meta)
     wb.active = 0
@@ -622,19 +623,15 @@ def _open(path: Path) -> Workbook:
             warnings.simplefilter("ignore")
             # data_only=False: a formula stays a formula, so it is reported, never trusted.
             return openpyxl.load_workbook(path, read_only=False, data_only=False)
-    except MaturityError:
-        raise
-    except (InvalidFileException, KeyError, ValueError, TypeError, zipfile.BadZipFile) as exc:
-        raise InvalidFileError([f"{name}: not a readable Excel workbook (.xlsx): {exc}"]) from None
-    except Exception as exc:  # defusedxml's refusals and XML syntax errors
-        if type(exc).__module__.startswith(("defusedxml", "xml.", "lxml")):
-            raise InvalidFileError(
-                [
-                    f"{name}: refused: the workbook's XML is malformed or unsafe "
-                    f"({type(exc).__name__})"
-                ]
-            ) from None
-        raise
+    except Exception as exc:
+        # Only openpyxl runs here, on a file that passed the archive checks: whatever it
+        # trips over (missing parts, XML syntax, defusedxml's refusals, dangling indexes)
+        # is a damaged or hostile file, not a bug of ours.
+        detail = str(exc).strip('"') if isinstance(exc, InvalidFileException | KeyError) else ""
+        detail = detail or type(exc).__name__
+        raise InvalidFileError(
+            [f"{name}: not a readable Excel workbook (.xlsx): {detail[:200]}"]
+        ) from None
 
 
 @dataclass
