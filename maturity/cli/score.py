@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from maturity.scoring import Score
+    from maturity.scoring import CriterionScore, Score
 
 
 @click.command(name="score")
@@ -76,10 +76,13 @@ def to_table(result: Score) -> str:
             f"{_fit(d.id, 24):<24} {_num(d.score):>6}  {_fit(d.level or 'n/a', 12):<12} "
             f"{_fit(d.target or '-', 12):<12} {d.completeness:>5.0%}  {met}"
         )
-    capped = [c for c in result.criteria if c.capped]
-    if capped:
-        lines += ["", "Capped for want of evidence:"]
-        lines += [f"  {_fit(c.id, 40)}: claimed {c.claimed}, counted {c.level}" for c in capped]
+    changed = [c for c in result.criteria if c.claimed and c.level != c.claimed]
+    if changed:
+        lines += ["", f"{'COUNTED DIFFERENTLY':<34} {'CLAIMED':<12} {'COUNTED':<12} WHY"]
+        lines += [
+            f"{_fit(c.id, 34):<34} {c.claimed or '':<12} {c.level or '':<12} {_why(c)}"
+            for c in changed
+        ]
     split = [c for c in result.criteria if c.spread >= 2]
     if split:
         lines += ["", "Respondents disagree (2 or more levels apart):"]
@@ -89,6 +92,18 @@ def to_table(result: Score) -> str:
         lines += ["", f"Not answered ({len(missing)}), counted at the lowest level:"]
         lines += [f"  {_fit(ref, 76)}" for ref in missing]
     return "\n".join(lines)
+
+
+def _round(value: float | None) -> float | str:
+    return "" if value is None else round(value, 4)
+
+
+def _why(c: CriterionScore) -> str:
+    if c.moderated is not None:
+        return "moderated"
+    if c.capped:
+        return "no evidence"
+    return "measured value"
 
 
 def to_csv(results: list[Score]) -> str:
@@ -120,11 +135,31 @@ def to_csv(results: list[Score]) -> str:
         head = [neutralise(r.unit), r.period, r.framework.id, r.framework.version]
         o = r.overall
         writer.writerow(
-            [*head, "overall", "", o.score, o.level, "", "", round(o.completeness, 4), o.rating]
+            [
+                *head,
+                "overall",
+                "",
+                _round(o.score),
+                o.level,
+                "",
+                "",
+                _round(o.completeness),
+                o.rating,
+            ]
         )
         for d in r.domains:
             writer.writerow(
-                [*head, "domain", d.id, d.score, d.level, "", "", round(d.completeness, 4), ""]
+                [
+                    *head,
+                    "domain",
+                    d.id,
+                    _round(d.score),
+                    d.level,
+                    "",
+                    "",
+                    _round(d.completeness),
+                    "",
+                ]
             )
         for c in r.criteria:
             writer.writerow(
