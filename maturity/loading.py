@@ -21,6 +21,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader  # type: ignore[assignment]
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 50
 YAML11_BOOLS = {"yes", "no", "on", "off", "true", "false", "y", "n"}
 M = TypeVar("M", bound=BaseModel)
 
@@ -91,22 +92,14 @@ def parse(text: str, name: str) -> Source:
     reporting each with its line.
     """
     try:
+        _check_depth(text, name)
         loader = SafeLoader(text)
         try:
             root = loader.get_single_node()
         finally:
             loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        what = exc.problem or exc.context
-        # YAML notices an unclosed bracket or quote lines later; name where it opened too.
-        opened = exc.context_mark
-        if exc.problem and exc.context and opened is not None and opened.line + 1 != line:
-            what = f"{what} ({exc.context} on line {opened.line + 1})"
-        raise InvalidFileError([f"{name}:{line}: not valid YAML: {what}"]) from None
     except yaml.YAMLError as exc:
-        raise InvalidFileError([f"{name}:1: not valid YAML: {exc}"]) from None
+        raise _not_yaml(name, exc) from None
     if root is None:
         raise InvalidFileError([f"{name}:1: the file is empty"])
     nodes: dict[Loc, yaml.Node] = {}
@@ -119,8 +112,41 @@ def parse(text: str, name: str) -> Source:
         constructor = yaml.constructor.SafeConstructor()
         data = constructor.construct_document(root)
     except yaml.YAMLError as exc:
-        raise InvalidFileError([f"{name}:1: not valid YAML: {exc}"]) from None
+        raise _not_yaml(name, exc) from None
     return Source(name, data, nodes)
+
+
+def _not_yaml(name: str, exc: yaml.YAMLError) -> InvalidFileError:
+    """One line for a YAML error, at the line where YAML noticed it."""
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return InvalidFileError([f"{name}:1: not valid YAML: {exc}"])
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    what = exc.problem or exc.context
+    # YAML notices an unclosed bracket or quote lines later; name where it opened too.
+    opened = exc.context_mark
+    if exc.problem and exc.context and opened is not None and opened.line + 1 != line:
+        what = f"{what} ({exc.context} on line {opened.line + 1})"
+    return InvalidFileError([f"{name}:{line}: not valid YAML: {what}"])
+
+
+def _check_depth(text: str, name: str) -> None:
+    """Refuse deep nesting before composing: libyaml's composer recurses and can crash."""
+    depth = 0
+    for event in yaml.parse(text, Loader=SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                line = mark.line + 1 if mark is not None else 1
+                raise InvalidFileError(
+                    [
+                        f"{name}:{line}: nested more than {MAX_DEPTH} levels "
+                        "deep; no framework or assessment needs that many"
+                    ]
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _walk(
@@ -230,7 +256,7 @@ def _describe(source: Source, loc: Loc, error: Any) -> str:
         return f"'{value}' is not one of {expected}"
     if kind in {"float_type", "int_type", "float_parsing", "int_parsing"}:
         return f"expected a number, found {value!r}"
-    if kind == "dict_type":
+    if kind in {"dict_type", "model_type"}:
         return "expected a mapping of keys to values"
     if kind == "list_type":
         return "expected a list (items starting with '- ')"
