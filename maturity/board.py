@@ -76,8 +76,12 @@ class UnitRow(Model):
 
     unit: str = Field(description="The full unit path.")
     name: str = Field(description="The unit path's last part.")
+    label: str = Field(description="The path below the organisation, e.g. `Housing / Repairs`.")
     depth: int = Field(description="0 for the top of the organisation.")
     combined: bool = Field(description="Whether made from the units below it.")
+    heading_only: bool = Field(
+        description="A combined row made from one unit: it repeats that unit, so it only heads it."
+    )
     units: int = Field(description="Assessed units behind the row.")
     respondents: int
     overall_level: str | None
@@ -139,6 +143,7 @@ class MetricCell(Model):
 class MetricRow(Model):
     unit: str
     name: str
+    label: str
     cells: list[MetricCell]
 
 
@@ -173,6 +178,11 @@ def _movement(fw: Framework, change: float | None, had_before: bool) -> Movement
     return Movement.IMPROVED if change > 0 else Movement.DECLINED
 
 
+def _label(unit: str) -> str:
+    parts = unit.split("/")
+    return " / ".join(parts[1:] or parts)
+
+
 def _unit_row(fw: Framework, row: Row, previous: Row | None, goals: Mapping[str, str]) -> UnitRow:
     cells = []
     for domain in fw.domains:
@@ -193,8 +203,10 @@ def _unit_row(fw: Framework, row: Row, previous: Row | None, goals: Mapping[str,
     return UnitRow(
         unit=row.unit,
         name=row.unit.rsplit("/", 1)[-1],
+        label=_label(row.unit),
         depth=row.unit.count("/"),
         combined=row.rolled_up,
+        heading_only=row.rolled_up and row.units == 1,
         units=row.units,
         respondents=row.respondents,
         overall_level=row.overall.level,
@@ -236,7 +248,9 @@ def _metrics(
             cells.append(cell)
             columns_cells[ref].append(cell)
             raw[ref].append(value)
-        rows.append(MetricRow(unit=unit, name=unit.rsplit("/", 1)[-1], cells=cells))
+        rows.append(
+            MetricRow(unit=unit, name=unit.rsplit("/", 1)[-1], label=_label(unit), cells=cells)
+        )
     columns = []
     for ref in metric_refs:
         metric = fw.criteria[ref][1].metric
@@ -378,6 +392,7 @@ def build_board(
             direction=next(r.trend.direction for r in current if r.unit == row.unit),
         )
         for row in rows
+        if not row.heading_only
     ]
     dist = _distribution(fw, rows, goals)
     now = [s for s in wanted if s.period == period]

@@ -128,7 +128,7 @@ def distribution_chart(pack: BoardPack) -> str:
     rank = {lv.id: lv.rank for lv in pack.levels}
     colours = level_colours(len(pack.levels))
     with rc_context(SETTINGS):
-        fig = Figure(figsize=(10.2, 0.9 + 0.4 * len(rows)), layout="constrained")
+        fig = Figure(figsize=(10.2, 0.8 + 0.3 * len(rows)), layout="constrained")
         ax = fig.add_subplot()
         left = [0] * len(rows)
         for lv, (bg, fg) in zip(pack.levels, colours, strict=True):

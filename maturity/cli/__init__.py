@@ -32,6 +32,7 @@ COMMANDS = {
     "benchmark": "maturity.cli.benchmark:benchmark_command",
     "plan": "maturity.cli.plan:plan_command",
     "workbook": "maturity.cli.workbook:workbook_command",
+    "report": "maturity.cli.report:report",
 }
 
 

@@ -1,0 +1,72 @@
+"""`maturity plan update`: record a dated progress update on one item of a saved plan.
+
+A standalone click command; `maturity plan` adds it as its `update` subcommand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from maturity.errors import MaturityError
+
+
+@click.command(name="update")
+@click.argument("plan_path", metavar="PLAN", type=click.Path(path_type=Path))
+@click.option("--ref", required=True, help="The item's Ref, e.g. workforce.representation.")
+@click.option(
+    "--status",
+    required=True,
+    help="Not yet commenced, On track, In place, Complete, At risk or Delayed.",
+)
+@click.option("--note", help="What has happened since the last update.")
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="The update's date, YYYY-MM-DD (default: today).",
+)
+@click.option("--by", help="Who is making the update.")
+def update_command(
+    plan_path: Path,
+    ref: str,
+    status: str,
+    note: str | None,
+    on: dt.datetime | None,
+    by: str | None,
+) -> None:
+    """Add a dated progress update to one action of a plan saved as YAML.
+
+    The update is appended to the action's history: earlier updates are never
+    changed, and the action's status becomes the latest one. The plan file is
+    replaced in one step, so it is never left half-written. Plans saved as CSV
+    cannot carry updates; save the plan as YAML (maturity plan --format yaml).
+
+    \b
+    Example:
+        maturity plan update housing-2025-26-plan.yaml --ref workforce.representation \\
+            --status "On track" --note "Panel guidance agreed with HR" --date 2026-10-14
+    """
+    from maturity.planfile import load_plan, save_plan
+    from maturity.progress import add_update, parse_status
+
+    chosen = parse_status(status)  # refuse a bad status before reading anything
+    if plan_path.suffix.lower() not in {".yaml", ".yml"}:
+        raise MaturityError(
+            f"{plan_path}: progress updates are kept only in YAML plans; save the plan with "
+            "--format yaml"
+        )
+    if not plan_path.is_file():
+        raise MaturityError(f"{plan_path}: no such file")
+    plan = load_plan(plan_path)
+    day = on.date() if on else dt.date.today()
+    updated = add_update(plan, ref, chosen, note, day, by)
+    save_plan(updated, plan_path, "yaml", force=True)
+    item = next(i for i in updated.items if i.ref == ref)
+    count = len(item.updates)
+    click.echo(
+        f"{plan_path}: '{ref}' is {item.status} as of {day.isoformat()} "
+        f"({count} update{'s' if count != 1 else ''})"
+    )

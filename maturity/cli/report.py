@@ -1,0 +1,269 @@
+"""`maturity report`: the board pack, progress updates, and every report at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from maturity.cli.store import open_store, store_option
+from maturity.errors import MaturityError
+
+if TYPE_CHECKING:
+    from maturity.board import BoardPack
+    from maturity.store import Store
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unit"
+
+
+def board_name(period: str) -> str:
+    """`board-pack-2025-26.pdf`."""
+    return f"board-pack-{period.replace('/', '-')}.pdf"
+
+
+def plan_name(unit: str, period: str) -> str:
+    """The unit's whole path as a slug, so two `Housing` units in different places differ."""
+    return f"{_slug(unit)}-{period.replace('/', '-')}-plan.pdf"
+
+
+def _check_period(period: str) -> str:
+    from maturity.assessment import parse_period
+
+    try:
+        parse_period(period)
+    except ValueError as exc:
+        raise MaturityError(str(exc)) from None
+    return period
+
+
+def _framework_id(store: Store, given: str | None) -> str:
+    known = store.framework_ids()
+    if given is not None:
+        if given not in known:
+            raise MaturityError(
+                f"{store.name} has no scores for framework '{given}'; "
+                f"it has: {', '.join(known) or 'none'}"
+            )
+        return given
+    if not known:
+        raise MaturityError(f"{store.name} is empty; import assessments first")
+    if len(known) > 1:
+        raise MaturityError(
+            f"{store.name} holds several frameworks ({', '.join(known)}); "
+            "choose one with --framework"
+        )
+    return known[0]
+
+
+def load_board(
+    store: Store, period: str, framework: str | None, threshold: int, organisation: str | None
+) -> BoardPack:
+    """The board pack for `period` from the store's current scores."""
+    from maturity.board import build_board
+
+    framework_id = _framework_id(store, framework)
+    scores = store.scores(framework_id, with_criteria=True)
+    frameworks = store.frameworks(framework_id)
+    return build_board(scores, frameworks, period, threshold=threshold, organisation=organisation)
+
+
+@click.group(name="report")
+def report() -> None:
+    """Publishable reports: the board pack, progress updates, and all of them at once.
+
+    \b
+    Example:
+        maturity report board --period 2025/26 -o board.pdf
+        maturity report all --period 2025/26 -o out/
+    """
+
+
+threshold_option = click.option(
+    "--suppress-under",
+    "threshold",
+    type=click.IntRange(1, 1000),
+    default=5,
+    show_default=True,
+    help="Counts of people under this are shown as suppressed ([c]), with a note.",
+)
+
+
+@report.command(name="board")
+@click.option("--period", required=True, help="The period to report, e.g. 2025/26.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="The PDF to write.")
+@click.option("--framework", help="The framework id, when the store holds several.")
+@click.option("--organisation", help="The name on the pack (default: the units' top level).")
+@threshold_option
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@store_option
+def board_command(
+    period: str,
+    output: Path | None,
+    framework: str | None,
+    organisation: str | None,
+    threshold: int,
+    force: bool,
+    store_url: str,
+) -> None:
+    """Write the board pack: every unit compared, who moved, and where the council stands.
+
+    From the store's current assessments: a heatmap of units by domains (the level
+    printed in every cell), each unit's trend across periods, movement since the
+    previous assessment, the council-wide distribution per domain, who meets the
+    target profile, and measures against their targets with small counts of people
+    suppressed. A department without its own assessment is combined from the
+    units below it. The PDF is landscape A4 and tagged (PDF/UA-1).
+
+    \b
+    Example:
+        maturity report board --period 2025/26 -o board.pdf
+        maturity report board --period 2025/26 --store sqlite:///shared.db --suppress-under 10
+    """
+    from maturity.boardreport import write_pdf
+    from maturity.output import check_writable
+
+    _check_period(period)
+    path = output or Path(board_name(period))
+    check_writable(path, force)
+    with open_store(store_url) as store:
+        pack = load_board(store, period, framework, threshold, organisation)
+    pages = write_pdf(pack, path, force)
+    click.echo(f"{path}: board pack for {period}, {len(pack.units)} units, {pages} pages")
+
+
+@report.command(name="progress")
+@click.argument("plan_path", metavar="PLAN", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="The PDF to write.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def progress_command(plan_path: Path, output: Path | None, force: bool) -> None:
+    """Write a plan's progress update: one column per update round, and the latest status.
+
+    Reads a plan saved as YAML and updated with `maturity plan update`. A round is
+    a month in which any action was updated. The summary counts actions by their
+    latest status. Without -o the file is <plan>-progress.pdf beside the plan.
+
+    \b
+    Example:
+        maturity report progress housing-2025-26-plan.yaml -o housing-progress.pdf
+    """
+    from maturity.output import check_writable
+    from maturity.planfile import load_plan
+    from maturity.progressreport import write_pdf
+
+    path = output or plan_path.with_name(plan_path.stem + "-progress.pdf")
+    check_writable(path, force)
+    if not plan_path.is_file():
+        raise MaturityError(f"{plan_path}: no such file")
+    plan = load_plan(plan_path)
+    pages = write_pdf(plan, path, force)
+    click.echo(f"{path}: progress update for {plan.unit} {plan.period}, {pages} pages")
+
+
+@report.command(name="all")
+@click.option("--period", required=True, help="The period to report, e.g. 2025/26.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The folder to write into (created if needed).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Documents rendered at once [default: the number of cores].",
+)
+@click.option("--framework", help="The framework id, when the store holds several.")
+@click.option("--organisation", help="The name on the documents (default: the units' top level).")
+@threshold_option
+@click.option("--force", is_flag=True, help="Replace files that already exist.")
+@store_option
+def all_command(
+    period: str,
+    out_dir: Path,
+    jobs: int | None,
+    framework: str | None,
+    organisation: str | None,
+    threshold: int,
+    force: bool,
+    store_url: str,
+) -> None:
+    """Write the board pack and every unit's action plan for a period, in parallel.
+
+    Documents render across the machine's cores (--jobs to choose). Progress shows
+    as a bar on a terminal and as one line per document in a log. A unit that fails
+    does not stop the others: failures are listed at the end, and the command exits
+    1 if any document failed. Files: DIR/board-pack-<period>.pdf and
+    DIR/plans/<unit path>-<period>-plan.pdf.
+
+    \b
+    Example:
+        maturity report all --period 2025/26 -o out/
+        maturity report all --period 2025/26 -o out/ --jobs 2 --force
+    """
+    from maturity.batch import Job, run, warm_up
+    from maturity.output import check_writable
+
+    _check_period(period)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise MaturityError(f"{out_dir} is a file; give a folder for -o")
+    today = dt.date.today()
+    with open_store(store_url) as store:
+        pack = load_board(store, period, framework, threshold, organisation)
+        framework_id = _framework_id(store, framework)
+        frameworks = {fw.ref: fw for fw in store.frameworks(framework_id)}
+        stored = [
+            s
+            for s in store.assessments()
+            if s.info.framework_id == framework_id and s.info.period == period
+        ]
+    plans = out_dir / "plans"
+    work = [
+        Job(
+            f"board pack {period}",
+            out_dir / board_name(period),
+            "board",
+            board=pack,
+            drafted_on=today,
+            force=force,
+        )
+    ]
+    for item in sorted(stored, key=lambda s: s.info.unit):
+        work.append(
+            Job(
+                item.info.unit,
+                plans / plan_name(item.info.unit, period),
+                assessment=item.assessment,
+                framework=f"{framework_id}@{item.info.framework_version}",
+                organisation=organisation,
+                drafted_on=today,
+                force=force,
+            )
+        )
+    seen: set[Path] = set()
+    for job in work:
+        if job.output in seen:
+            raise MaturityError(f"two documents would both be written to {job.output}")
+        seen.add(job.output)
+    plans.mkdir(parents=True, exist_ok=True)
+    for job in work:
+        check_writable(job.output, force)
+    warm_up()
+    outcome = run(work, workers=jobs, frameworks=frameworks)
+    ok = [d for d in outcome.done if d.ok]
+    click.echo(
+        f"{out_dir}: {len(ok)} of {len(work)} documents written in {outcome.seconds:.1f} s "
+        f"(board pack and {len(work) - 1} action plans)"
+    )
+    if outcome.failed:
+        click.echo(f"Failed ({len(outcome.failed)}):", err=True)
+        for done in sorted(outcome.failed, key=lambda d: d.job.name):
+            click.echo(f"  {done.job.name}: {done.error}", err=True)
+        raise click.exceptions.Exit(1)
