@@ -116,6 +116,8 @@ def domain_chart(spec: ChartSpec) -> str:
 
 def main() -> None:
     """Read a ChartSpec as JSON on stdin; write the domain chart's SVG to stdout."""
+    import matplotlib.backends.backend_svg  # noqa: F401  (import while the caller writes the spec)
+
     spec = ChartSpec.from_json(sys.stdin.read())
     sys.stdout.write(domain_chart(spec))
 

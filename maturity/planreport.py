@@ -8,6 +8,9 @@ text: the templates escape it.
 from __future__ import annotations
 
 import base64
+import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,6 +18,7 @@ from typing import Any
 
 from maturity.assessment import Assessment
 from maturity.charts import ChartSpec, DomainBar, domain_chart, domain_chart_alt
+from maturity.errors import MaturityError
 from maturity.framework import Framework
 from maturity.gaps import DomainGap, Targets, domain_gaps, find_gaps
 from maturity.plan import COLUMNS, ActionPlan, PlanConfig, draft_plan
@@ -170,10 +174,48 @@ def pdf_html(report: PlanReport) -> str:
 
 
 def write_pdf(report: PlanReport, path: Path, force: bool = False) -> int:
-    """Render the report to a tagged PDF at `path`, atomically; the number of pages."""
+    """Render the report to a tagged PDF at `path`, atomically; the number of pages.
+
+    The chart is drawn in a second process while this one lays out the document:
+    importing matplotlib costs most of a second, which would otherwise add to every run.
+    """
     from maturity.render import render_pdf
 
-    def chart() -> tuple[bytes, str]:
-        return chart_svg(report), "image/svg+xml"
+    chart = _ChartProcess(report.chart_spec())
+    try:
+        return render_pdf(pdf_html(report), path, force, resources={CHART: chart.result})
+    finally:
+        chart.close()
 
-    return render_pdf(pdf_html(report), path, force, resources={CHART: chart})
+
+class _ChartProcess:
+    """`python -m maturity.charts`, started now, read when WeasyPrint asks for the chart."""
+
+    def __init__(self, spec: ChartSpec) -> None:
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "maturity.charts"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._errors,
+        )
+        assert self._proc.stdin is not None
+        self._proc.stdin.write(spec.to_json().encode("utf-8"))
+        self._proc.stdin.close()
+
+    def result(self) -> tuple[bytes, str]:
+        assert self._proc.stdout is not None
+        svg = self._proc.stdout.read()
+        if self._proc.wait() != 0:
+            self._errors.seek(0)
+            lines = self._errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise MaturityError(f"drawing the summary chart failed: {lines[-1] if lines else '?'}")
+        return svg, "image/svg+xml"
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
+        self._errors.close()
