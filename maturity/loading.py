@@ -92,7 +92,7 @@ def parse(text: str, name: str) -> Source:
     reporting each with its line.
     """
     try:
-        _check_depth(text, name)
+        _check_events(text, name)
         loader = SafeLoader(text)
         try:
             root = loader.get_single_node()
@@ -130,11 +130,18 @@ def _not_yaml(name: str, exc: yaml.YAMLError) -> InvalidFileError:
     return InvalidFileError([f"{name}:{line}: not valid YAML: {what}"])
 
 
-def _check_depth(text: str, name: str) -> None:
-    """Refuse deep nesting before composing: libyaml's composer recurses and can crash."""
+def _check_events(text: str, name: str) -> None:
+    """Refuse, before composing, deep nesting (libyaml's composer recurses and can crash)
+    and aliases (at the lines that use them, once per line)."""
     depth = 0
+    aliases: dict[str, None] = {}
     for event in yaml.parse(text, Loader=SafeLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
+        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
+            aliases[
+                f"{name}:{event.start_mark.line + 1}: anchors and aliases (& and *) are not "
+                "supported; write the value out in full"
+            ] = None
+        elif isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
@@ -147,6 +154,8 @@ def _check_depth(text: str, name: str) -> None:
                 )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+    if aliases:
+        raise InvalidFileError(list(aliases))
 
 
 def _walk(
