@@ -45,6 +45,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     create_engine,
     event,
     func,
@@ -112,6 +113,23 @@ versions_table = Table(
     Index("ix_current", "framework_id", "current", "period"),
     Index("ix_unit", "unit", "framework_id", "period"),
 )
+
+
+# Statements used for every import, built once.
+_KEY = (
+    (versions_table.c.framework_id == bindparam("k_fid"))
+    & (versions_table.c.unit == bindparam("k_unit"))
+    & (versions_table.c.period == bindparam("k_period"))
+)
+_FRAMEWORK_HASH = select(frameworks_table.c.content_hash).where(
+    (frameworks_table.c.id == bindparam("k_fid"))
+    & (frameworks_table.c.version == bindparam("k_fver"))
+)
+_CURRENT = select(
+    versions_table.c.version, versions_table.c.content_hash, versions_table.c.framework_version
+).where(_KEY & versions_table.c.current)
+_LATEST = select(func.max(versions_table.c.version)).where(_KEY)
+_RETIRE = update(versions_table).where(_KEY & versions_table.c.current).values(current=False)
 
 
 def _create_v1(conn: Connection) -> None:
@@ -190,6 +208,7 @@ class Store:
     def __init__(self, engine: Engine, name: str) -> None:
         self.engine = engine
         self.name = name
+        self._frameworks: dict[int, tuple[Framework, str, str]] = {}
 
     def __enter__(self) -> Store:
         return self
@@ -301,6 +320,15 @@ class Store:
 
     # Import.
 
+    def _definition(self, fw: Framework) -> tuple[str, str]:
+        """The framework's canonical JSON and its hash, worked out once per framework."""
+        known = self._frameworks.get(id(fw))
+        if known is None or known[0] is not fw:
+            definition = canonical_json(fw.model_dump(mode="json"))
+            digest = hashlib.sha256(definition.encode("utf-8")).hexdigest()
+            known = self._frameworks[id(fw)] = (fw, definition, digest)
+        return known[1], known[2]
+
     def add(
         self,
         assessment: Assessment,
@@ -315,66 +343,51 @@ class Store:
         Identical content already current (same hash, same framework version) is
         `unchanged` and writes nothing; otherwise the new version becomes current.
         """
-        digest = content_hash(assessment)
-        definition = canonical_json(fw.model_dump(mode="json"))
-        fw_hash = hashlib.sha256(definition.encode("utf-8")).hexdigest()
+        text = canonical_json(assessment.model_dump(mode="json"))
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        definition, fw_hash = self._definition(fw)
         stamp = (when or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        v = versions_table
-        key = (
-            (v.c.framework_id == fw.id)
-            & (v.c.unit == assessment.unit)
-            & (v.c.period == assessment.period)
-        )
+        keys = {"k_fid": fw.id, "k_unit": assessment.unit, "k_period": assessment.period}
 
         def work(conn: Connection) -> Outcome:
-            known = conn.execute(
-                select(frameworks_table.c.content_hash).where(
-                    (frameworks_table.c.id == fw.id) & (frameworks_table.c.version == fw.version)
-                )
-            ).scalar()
+            known = conn.execute(_FRAMEWORK_HASH, {"k_fid": fw.id, "k_fver": fw.version}).scalar()
             if known is None:
                 conn.execute(
-                    frameworks_table.insert().values(
-                        id=fw.id, version=fw.version, definition=definition, content_hash=fw_hash
-                    )
-                )
+                    frameworks_table.insert(),
+                    {"id": fw.id, "version": fw.version, "definition": definition,
+                     "content_hash": fw_hash},
+                )  # fmt: skip
             elif known != fw_hash:
                 raise RejectedError(
                     f"framework '{fw.id}' version {fw.version} differs from the one already in "
                     f"{self.name}; give a changed framework a new version"
                 )
-            current = conn.execute(
-                select(v.c.version, v.c.content_hash, v.c.framework_version).where(
-                    key & v.c.current
-                )
-            ).first()
+            current = conn.execute(_CURRENT, keys).first()
             if current is not None and (current[1], current[2]) == (digest, fw.version):
                 return Outcome("unchanged", current[0])
-            latest = conn.execute(select(func.max(v.c.version)).where(key)).scalar()
-            number = (latest or 0) + 1
+            number = (conn.execute(_LATEST, keys).scalar() or 0) + 1
             if current is not None:
-                conn.execute(update(v).where(key & v.c.current).values(current=False))
+                conn.execute(_RETIRE, keys)
             summary = result.model_copy(update={"criteria": []})
-            conn.execute(
-                v.insert().values(
-                    framework_id=fw.id,
-                    framework_version=fw.version,
-                    unit=assessment.unit,
-                    period=assessment.period,
-                    version=number,
-                    current=True,
-                    imported_at=stamp,
-                    imported_by=by or assessment.submitted_by,
-                    source=source,
-                    content_hash=digest,
-                    respondents=assessment.respondents,
-                    overall_score=result.overall.score,
-                    overall_level=result.overall.level,
-                    assessment=canonical_json(assessment.model_dump(mode="json")),
-                    score=result.model_dump_json(),
-                    summary=summary.model_dump_json(),
-                )
-            )
+            row = {
+                "framework_id": fw.id,
+                "framework_version": fw.version,
+                "unit": assessment.unit,
+                "period": assessment.period,
+                "version": number,
+                "current": True,
+                "imported_at": stamp,
+                "imported_by": by or assessment.submitted_by,
+                "source": source,
+                "content_hash": digest,
+                "respondents": assessment.respondents,
+                "overall_score": result.overall.score,
+                "overall_level": result.overall.level,
+                "assessment": text,
+                "score": result.model_dump_json(),
+                "summary": summary.model_dump_json(),
+            }
+            conn.execute(versions_table.insert(), row)
             if current is None:
                 return Outcome("imported", number)
             return Outcome("revised", number, current[0])
@@ -655,6 +668,17 @@ class Checker:
         return Checked(path, assessment, fw, score(fw, assessment))
 
 
+def _check_one(checker: Checker, path: Path) -> Checked | FileReport:
+    from maturity.errors import InvalidFileError
+
+    try:
+        return checker.check(path)
+    except InvalidFileError as exc:
+        return FileReport(path, "rejected", exc.lines[0], tuple(exc.lines))
+    except MaturityError as exc:
+        return FileReport(path, "rejected", str(exc), (str(exc),))
+
+
 def import_files(
     store: Store, paths: list[Path], by: str | None = None, checker: Checker | None = None
 ) -> list[FileReport]:
@@ -662,17 +686,8 @@ def import_files(
 
     A rejected file stores nothing, and does not stop the others.
     """
-    from maturity.errors import InvalidFileError
-
     checker = checker or Checker()
-    checked: list[Checked | FileReport] = []
-    for path in find_files(paths):
-        try:
-            checked.append(checker.check(path))
-        except InvalidFileError as exc:
-            checked.append(FileReport(path, "rejected", exc.lines[0], tuple(exc.lines)))
-        except MaturityError as exc:
-            checked.append(FileReport(path, "rejected", str(exc), (str(exc),)))
+    checked = [_check_one(checker, path) for path in find_files(paths)]
     reports: list[FileReport] = []
     for item in checked:
         if isinstance(item, FileReport):

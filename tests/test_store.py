@@ -151,19 +151,13 @@ def test_failure_inside_the_transaction_leaves_no_partial_version(
 
     import maturity.store as store_module
 
-    real = store_module.canonical_json
-    calls = []
+    def failing() -> object:  # called after the old version lost `current`
+        raise RuntimeError("power cut")
 
-    def failing(data: object) -> str:
-        calls.append(1)
-        if len(calls) == 3:  # the assessment JSON, after the old version lost `current`
-            raise RuntimeError("power cut")
-        return real(data)
-
-    monkeypatch.setattr(store_module, "canonical_json", failing)
+    monkeypatch.setattr(store_module.versions_table, "insert", failing)
     with open_store(db) as store, pytest.raises(RuntimeError):
         import_files(store, [revised])
-    monkeypatch.setattr(store_module, "canonical_json", real)
+    monkeypatch.undo()
     with open_store(db) as store:
         versions = store.history("City Council/Housing")
         assert [(v.version, v.current) for v in versions] == [(1, True)]
@@ -181,14 +175,12 @@ def test_import_killed_halfway_leaves_no_partial_assessment(tmp_path: Path) -> N
         import time
         from pathlib import Path
         import maturity.store as s
-        real, calls = s.canonical_json, []
-        def slow(data):
-            calls.append(1)
-            if len(calls) == 3:
-                Path({str(marker)!r}).touch()
-                time.sleep(60)
-            return real(data)
-        s.canonical_json = slow
+        real = s.versions_table.insert
+        def slow():
+            Path({str(marker)!r}).touch()
+            time.sleep(60)
+            return real()
+        s.versions_table.insert = slow
         with s.open_store({str(db)!r}) as store:
             s.import_files(store, [Path({str(revised)!r})])
         """
