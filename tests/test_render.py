@@ -267,3 +267,25 @@ def test_cli_needs_files_or_unit_and_period(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["plan", "--unit", "City Council/Housing"])
     assert result.exit_code == 2
     assert "give assessment files, or --unit and --period" in result.output
+
+
+def test_cli_reads_the_current_assessment_from_the_store(tmp_path: Path) -> None:
+    from maturity.intake import load_assessment
+    from maturity.store import open_store
+
+    a, fw = load_assessment(write_council_assessment(tmp_path))
+    db = tmp_path / "maturity.db"
+    with open_store(str(db), create=True) as store:
+        store.add(a, fw, score(fw, a), source="housing.yaml")
+    target = tmp_path / "plan.yaml"
+    common = ["plan", "--store", str(db), "--period", "2025/26", "--format", "yaml"]
+    result = CliRunner().invoke(
+        main, [*common, "--unit", "City Council/Housing Services", "-o", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    assert load_plan(target).unit == "City Council/Housing Services"
+    missing = CliRunner().invoke(main, [*common, "--unit", "City Council/Parks"])
+    assert missing.exit_code == 1
+    assert missing.output.startswith(
+        f"Error: {db}: no assessment of 'City Council/Parks' for 2025/26"
+    )
