@@ -174,7 +174,7 @@ def _style(cell: Cell, style: str) -> None:
         cell.font = Font(size=10)
         cell.fill = PatternFill("solid", fgColor=ANSWER)
         cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        cell.alignment = wrap
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
         cell.protection = Protection(locked=False)
     else:
         cell.font = Font(size=10)
