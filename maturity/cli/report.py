@@ -208,7 +208,8 @@ def all_command(
         maturity report all --period 2025/26 -o out/
         maturity report all --period 2025/26 -o out/ --jobs 2 --force
     """
-    from maturity.batch import Job, run, warm_up
+    from maturity import batch
+    from maturity.batch import Job
     from maturity.output import check_writable
 
     _check_period(period)
@@ -255,8 +256,8 @@ def all_command(
     plans.mkdir(parents=True, exist_ok=True)
     for job in work:
         check_writable(job.output, force)
-    warm_up()
-    outcome = run(work, workers=jobs, frameworks=frameworks)
+    batch.warm_up()
+    outcome = batch.run(work, batch.render_job, workers=jobs, frameworks=frameworks)
     ok = [d for d in outcome.done if d.ok]
     click.echo(
         f"{out_dir}: {len(ok)} of {len(work)} documents written in {outcome.seconds:.1f} s "

@@ -1,0 +1,176 @@
+"""Progress tracking: dated updates appended to a saved plan, statuses, and update rounds."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+import pytest
+from board_fixtures import plan
+from click.testing import CliRunner
+
+from maturity.cli import Maturity
+from maturity.cli.plan_update import update_command
+from maturity.errors import MaturityError
+from maturity.plan import Status
+from maturity.planfile import load_plan, save_plan
+from maturity.progress import add_update, parse_status, progress, rounds
+
+STATUSES = "Not yet commenced, On track, In place, Complete, At risk, Delayed"
+
+
+def test_an_update_is_appended_and_earlier_ones_are_kept() -> None:
+    first = add_update(plan(), "d1.c1", "On track", "Started", date(2018, 10, 3), "Hannah")
+    second = add_update(first, "d1.c1", Status.IN_PLACE, "Done", date(2019, 4, 23))
+    item = second.items[0]
+    assert [(u.on, u.status, u.note) for u in item.updates] == [
+        (date(2018, 10, 3), Status.ON_TRACK, "Started"),
+        (date(2019, 4, 23), Status.IN_PLACE, "Done"),
+    ]
+    assert item.updates[0].by == "Hannah"
+    assert item.status is Status.IN_PLACE
+    assert first.items[0].updates[0] == item.updates[0]  # the earlier plan is unchanged
+    assert second.items[1].updates == []
+
+
+def test_a_backdated_update_takes_its_place_in_the_history() -> None:
+    p = add_update(plan(), "d1.c1", "Delayed", None, date(2019, 4, 1))
+    p = add_update(p, "d1.c1", "On track", None, date(2018, 10, 1))
+    assert [u.on for u in p.items[0].updates] == [date(2018, 10, 1), date(2019, 4, 1)]
+    assert p.items[0].status is Status.DELAYED  # the latest by date
+
+
+def test_an_unknown_status_is_refused_with_the_list() -> None:
+    with pytest.raises(MaturityError) as caught:
+        add_update(plan(), "d1.c1", "Done", None, date(2026, 1, 1))
+    assert str(caught.value) == f"'Done' is not a status; use one of: {STATUSES}"
+
+
+def test_statuses_match_without_regard_to_case_or_spacing() -> None:
+    assert parse_status("on  TRACK") is Status.ON_TRACK
+    assert parse_status("Not yet commenced") is Status.NOT_YET_COMMENCED
+
+
+def test_an_unknown_ref_is_refused_with_a_suggestion() -> None:
+    with pytest.raises(MaturityError) as caught:
+        add_update(plan(), "d1.c", "On track", None, date(2026, 1, 1))
+    assert str(caught.value) == (
+        "no item 'd1.c' in the plan for Council/Place/Housing 2025/26; did you mean 'd1.c1'?"
+    )
+
+
+def test_rounds_are_the_months_with_updates_and_the_summary_counts_latest_statuses() -> None:
+    p = add_update(plan(), "d1.c1", "On track", "a", date(2018, 10, 3))
+    p = add_update(p, "d1.c1", "In place", "b", date(2019, 4, 23))
+    p = add_update(p, "d1.c1", "Complete", "c", date(2019, 4, 30))
+    p = add_update(p, "d2.c3", "At risk", "d", date(2018, 10, 9))
+    assert [r.heading for r in rounds(p)] == ["October 2018 update", "April 2019 update"]
+    view = progress(p)
+    first, second = view.rows
+    assert [[u.note for u in cell] for cell in first.cells] == [["a"], ["b", "c"]]
+    assert [[u.note for u in cell] for cell in second.cells] == [["d"], []]
+    assert first.status is Status.COMPLETE
+    assert view.counts[Status.COMPLETE] == 1
+    assert view.counts[Status.AT_RISK] == 1
+    assert view.counts[Status.NOT_YET_COMMENCED] == 0
+    assert list(view.counts) == list(Status)
+    assert view.latest == date(2019, 4, 30)
+
+
+def test_a_plan_without_updates_has_no_rounds() -> None:
+    view = progress(plan())
+    assert view.rounds == []
+    assert view.counts[Status.NOT_YET_COMMENCED] == 2
+
+
+def _cli() -> click.Group:
+    @click.group(cls=Maturity)
+    def root() -> None:
+        """Test root: the real error boundary around the standalone command."""
+
+    root.add_command(update_command)
+    return root
+
+
+def test_plan_update_keeps_every_update_in_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "housing-plan.yaml"
+    save_plan(plan(), path, "yaml")
+    runner = CliRunner()
+    args = ["update", str(path), "--ref", "d1.c1"]
+    result = runner.invoke(
+        _cli(), [*args, "--status", "on track", "--note", "<b>Begun</b>", "--date", "2018-10-03"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{path}: 'd1.c1' is On track as of 2018-10-03 (1 update)\n"
+    result = runner.invoke(
+        _cli(), [*args, "--status", "In place", "--note", "Finished", "--date", "2019-04-23"]
+    )
+    assert result.exit_code == 0, result.output
+    item = load_plan(path).items[0]
+    assert [(u.status, u.note) for u in item.updates] == [
+        (Status.ON_TRACK, "<b>Begun</b>"),
+        (Status.IN_PLACE, "Finished"),
+    ]
+    assert item.status is Status.IN_PLACE
+
+
+def test_plan_update_refuses_a_bad_status_and_leaves_the_file_alone(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    save_plan(plan(), path, "yaml")
+    before = path.read_bytes()
+    result = CliRunner().invoke(
+        _cli(), ["update", str(path), "--ref", "d1.c1", "--status", "Finished"]
+    )
+    assert result.exit_code == 1
+    assert result.output == f"Error: 'Finished' is not a status; use one of: {STATUSES}\n"
+    assert path.read_bytes() == before
+
+
+def test_plan_update_refuses_a_csv_plan(tmp_path: Path) -> None:
+    path = tmp_path / "plan.csv"
+    save_plan(plan(), path, "csv")
+    result = CliRunner().invoke(
+        _cli(), ["update", str(path), "--ref", "d1.c1", "--status", "On track"]
+    )
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {path}: progress updates are kept only in YAML plans; "
+        "save the plan with --format yaml\n"
+    )
+
+
+def test_the_progress_report_has_a_column_per_round_and_escapes_notes() -> None:
+    from maturity.progressreport import context
+    from maturity.render import render_html
+
+    p = add_update(plan(), "d1.c1", "On track", "<script>x</script>", date(2018, 10, 3))
+    p = add_update(p, "d2.c3", "Delayed", "Waiting", date(2019, 4, 23))
+    html = render_html("progress.html.j2", context(p))
+    assert '<th scope="col">October 2018 update</th>' in html
+    assert '<th scope="col">April 2019 update</th>' in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+    assert "<script>" not in html
+    assert '<th scope="row">Delayed</th><td class="num">1</td>' in html
+
+
+def test_report_progress_writes_a_tagged_pdf(tmp_path: Path) -> None:
+    import pikepdf
+
+    from maturity.cli import main
+
+    path = tmp_path / "plan.yaml"
+    save_plan(add_update(plan(), "d1.c1", "On track", "Begun", date(2018, 10, 3)), path, "yaml")
+    out = tmp_path / "progress.pdf"
+    result = CliRunner().invoke(main, ["report", "progress", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{out}: progress update for Council/Place/Housing 2025/26, ")
+    with pikepdf.open(out) as pdf:
+        assert bool(pdf.Root.MarkInfo.Marked) is True
+        assert str(pdf.Root.Lang) == "en-GB"
+        assert str(pdf.docinfo["/Title"]) == (
+            "Housing: progress update on the equality action plan 2025/26"
+        )
+    again = CliRunner().invoke(main, ["report", "progress", str(path), "-o", str(out)])
+    assert again.exit_code == 1
+    assert again.output == f"Error: {out} already exists; use --force to replace it\n"
