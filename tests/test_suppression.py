@@ -1,4 +1,4 @@
-"""Small-number suppression: counts of people under the threshold, and what is worked out from them."""
+"""Small-number suppression: counts of people under the threshold, and what comes from them."""
 
 from __future__ import annotations
 
