@@ -109,11 +109,12 @@ def show(ref: str, fmt: str) -> None:
             metric = ""
             if criterion.metric:
                 m = criterion.metric
-                metric = f"  metric: {m.name}, target {m.target:g} ({m.direction.value} is better)"
-            line = f"  - {domain.id}.{criterion.id}: {criterion.title}"
-            click.echo(textwrap.shorten(line, 100))
+                metric = f"metric: {m.name}, target {m.target:g} ({m.direction.value} is better)"
+            line = f"- {domain.id}.{criterion.id}: {criterion.title}"
+            # shorten() collapses all whitespace, leading spaces too: indent afterwards.
+            click.echo("  " + textwrap.shorten(line, 98))
             if metric:
-                click.echo(textwrap.shorten("  " + metric, 100))
+                click.echo("    " + textwrap.shorten(metric, 96))
 
 
 @framework.command()
