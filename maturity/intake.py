@@ -68,6 +68,9 @@ def score_files(paths: Sequence[Path], framework: str | None = None) -> list[Sco
             loaded.append(load_assessment(path, framework))
         except InvalidFileError as exc:
             errors += exc.lines
+        except MaturityError as exc:  # e.g. no such file: still check the others
+            if str(exc) not in errors:
+                errors.append(str(exc))
     if errors:
         raise InvalidFileError(errors)
     groups: dict[tuple[str, str, str], list[tuple[Assessment, Framework]]] = {}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from maturity.errors import InvalidFileError
+from maturity.errors import InvalidFileError, MaturityError
 
 
 @click.group()
@@ -78,6 +78,10 @@ def check(paths: tuple[Path, ...], framework: str | None) -> None:
             assessment, fw = load_assessment(path, framework)
         except InvalidFileError as exc:
             failed += exc.lines
+            continue
+        except MaturityError as exc:  # e.g. no such file: still check the others
+            if str(exc) not in failed:
+                failed.append(str(exc))
             continue
         result = score(fw, assessment)
         missing = [c.id for c in result.criteria if not c.answered]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from maturity.errors import InvalidFileError
+from maturity.errors import InvalidFileError, MaturityError
 
 
 @click.group()
@@ -41,6 +41,9 @@ def validate(paths: tuple[Path, ...]) -> None:
             fw, _ = load(path, Framework)
         except InvalidFileError as exc:
             failed += exc.lines
+            continue
+        except MaturityError as exc:  # e.g. no such file: still check the others
+            failed.append(str(exc))
             continue
         click.echo(
             f"{path}: valid ({fw.id} {fw.version}: {len(fw.levels)} levels, "

@@ -63,10 +63,10 @@ def to_table(result: Score) -> str:
     o = result.overall
     lines = [
         _fit(result.unit, 78),
-        f"{result.period}  {result.framework.id} {result.framework.version}  "
+        f"{result.period}  {_fit(f'{result.framework.id} {result.framework.version}', 36)}  "
         f"respondents: {result.respondents}  complete: {o.completeness:.0%}",
-        f"Overall: {_num(o.score)} {o.level or 'not applicable'}"
-        + (f"  rating: {o.rating}" if o.rating else ""),
+        f"Overall: {_num(o.score)} {_fit(o.level or 'not applicable', 20)}"
+        + (f"  rating: {_fit(o.rating, 30)}" if o.rating else ""),
         "",
         f"{'DOMAIN':<24} {'SCORE':>6}  {'LEVEL':<12} {'TARGET':<12} {'DONE':>5}  MET",
     ]
@@ -80,7 +80,8 @@ def to_table(result: Score) -> str:
     if changed:
         lines += ["", f"{'COUNTED DIFFERENTLY':<34} {'CLAIMED':<12} {'COUNTED':<12} WHY"]
         lines += [
-            f"{_fit(c.id, 34):<34} {c.claimed or '':<12} {c.level or '':<12} {_why(c)}"
+            f"{_fit(c.id, 34):<34} {_fit(c.claimed or '', 12):<12} {_fit(c.level or '', 12):<12} "
+            f"{_why(c)}"
             for c in changed
         ]
     split = [c for c in result.criteria if c.spread >= 2]
