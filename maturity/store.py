@@ -343,11 +343,17 @@ class Store:
         Identical content already current (same hash, same framework version) is
         `unchanged` and writes nothing; otherwise the new version becomes current.
         """
-        text = canonical_json(assessment.model_dump(mode="json"))
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return self.store(Checked.of(Path(source), assessment, fw, result), by, when)
+
+    def store(
+        self, item: Checked, by: str | None = None, when: dt.datetime | None = None
+    ) -> Outcome:
+        """Store one checked file as a new version (see `add`), in one transaction."""
+        fw = item.framework
+        digest = item.content_hash
         definition, fw_hash = self._definition(fw)
         stamp = (when or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        keys = {"k_fid": fw.id, "k_unit": assessment.unit, "k_period": assessment.period}
+        keys = {"k_fid": fw.id, "k_unit": item.unit, "k_period": item.period}
 
         def work(conn: Connection) -> Outcome:
             known = conn.execute(_FRAMEWORK_HASH, {"k_fid": fw.id, "k_fver": fw.version}).scalar()
@@ -368,24 +374,23 @@ class Store:
             number = (conn.execute(_LATEST, keys).scalar() or 0) + 1
             if current is not None:
                 conn.execute(_RETIRE, keys)
-            summary = result.model_copy(update={"criteria": []})
             row = {
                 "framework_id": fw.id,
                 "framework_version": fw.version,
-                "unit": assessment.unit,
-                "period": assessment.period,
+                "unit": item.unit,
+                "period": item.period,
                 "version": number,
                 "current": True,
                 "imported_at": stamp,
-                "imported_by": by or assessment.submitted_by,
-                "source": source,
+                "imported_by": by or item.submitted_by,
+                "source": item.path.name,
                 "content_hash": digest,
-                "respondents": assessment.respondents,
-                "overall_score": result.overall.score,
-                "overall_level": result.overall.level,
-                "assessment": text,
-                "score": result.model_dump_json(),
-                "summary": summary.model_dump_json(),
+                "respondents": item.respondents,
+                "overall_score": item.overall_score,
+                "overall_level": item.overall_level,
+                "assessment": item.assessment_json,
+                "score": item.score_json,
+                "summary": item.summary_json,
             }
             conn.execute(versions_table.insert(), row)
             if current is None:
@@ -600,12 +605,42 @@ IMPORTABLE = (".yaml", ".yml", ".xlsx")
 
 @dataclass(frozen=True)
 class Checked:
-    """A file that passed every check, scored and ready to store."""
+    """A file that passed every check, scored, kept as text ready to store.
+
+    Text, not models: an import validates every file before storing any, and ten
+    thousand scored models would take gigabytes where their JSON takes a hundred MB.
+    """
 
     path: Path
-    assessment: Assessment
     framework: Framework
-    score: Score
+    unit: str
+    period: str
+    respondents: int
+    submitted_by: str | None
+    assessment_json: str
+    content_hash: str
+    score_json: str
+    summary_json: str
+    overall_score: float | None
+    overall_level: str | None
+
+    @classmethod
+    def of(cls, path: Path, assessment: Assessment, fw: Framework, result: Score) -> Checked:
+        text = canonical_json(assessment.model_dump(mode="json"))
+        return cls(
+            path=path,
+            framework=fw,
+            unit=assessment.unit,
+            period=assessment.period,
+            respondents=assessment.respondents,
+            submitted_by=assessment.submitted_by,
+            assessment_json=text,
+            content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            score_json=result.model_dump_json(),
+            summary_json=result.model_copy(update={"criteria": []}).model_dump_json(),
+            overall_score=result.overall.score,
+            overall_level=result.overall.level,
+        )
 
 
 @dataclass(frozen=True)
@@ -665,7 +700,7 @@ class Checker:
             if source is None:
                 raise InvalidFileError([f"{path}: {p.message}" for p in problems])
             raise InvalidFileError([source.message(p) for p in problems])
-        return Checked(path, assessment, fw, score(fw, assessment))
+        return Checked.of(path, assessment, fw, score(fw, assessment))
 
 
 def _check_one(checker: Checker, path: Path) -> Checked | FileReport:
@@ -694,13 +729,11 @@ def import_files(
             reports.append(item)
             continue
         try:
-            outcome = store.add(
-                item.assessment, item.framework, item.score, source=item.path.name, by=by
-            )
+            outcome = store.store(item, by=by)
         except RejectedError as exc:
             reports.append(FileReport(item.path, "rejected", str(exc), (str(exc),)))
             continue
-        what = f"{item.assessment.unit} {item.assessment.period}, version {outcome.version}"
+        what = f"{item.unit} {item.period}, version {outcome.version}"
         if outcome.previous is not None:
             what += f" (was {outcome.previous})"
         reports.append(FileReport(item.path, outcome.status, what))
