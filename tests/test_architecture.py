@@ -1,0 +1,64 @@
+"""The pure core imports no I/O, rendering or storage library, and none of the edges."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "maturity"
+CORE = ["framework", "assessment", "scoring", "benchmark", "gaps", "plan"]
+FORBIDDEN = {
+    "click",
+    "jinja2",
+    "weasyprint",
+    "openpyxl",
+    "yaml",
+    "sqlalchemy",
+    "matplotlib",
+    "maturity.store",
+    "maturity.loading",
+    "maturity.catalog",
+    "maturity.cli",
+    "maturity.output",
+    "maturity.render",
+    "maturity.workbook",
+}
+
+
+def imported(tree: ast.AST) -> set[str]:
+    """Every module a file imports, anywhere in it (inside functions too)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            if node.level:
+                names.add(f"maturity.{node.module}")
+            else:
+                names.add(node.module)
+                # `from maturity import store` imports maturity.store.
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def forbidden(names: set[str]) -> list[str]:
+    return sorted(n for n in names if any(n == f or n.startswith(f + ".") for f in FORBIDDEN))
+
+
+@pytest.mark.parametrize(
+    "module", [m for m in CORE if (PACKAGE / f"{m}.py").exists()], ids=lambda m: m
+)
+def test_the_core_imports_no_edge(module: str) -> None:
+    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+    assert forbidden(imported(tree)) == []
+
+
+def test_the_check_catches_an_edge_import() -> None:
+    source = "import yaml\nfrom maturity import store\nfrom .cli import main\nimport pydantic\n"
+    assert forbidden(imported(ast.parse(source))) == ["maturity.cli", "maturity.store", "yaml"]
+
+
+def test_the_framework_assessment_and_scoring_core_exist() -> None:
+    assert all((PACKAGE / f"{m}.py").exists() for m in ("framework", "assessment", "scoring"))
