@@ -143,6 +143,7 @@ def context(report: PlanReport, chart_src: str, inline_css: str | None = None) -
         "top": sorted(plan.items, key=lambda i: i.priority)[:TOP_PRIORITIES],
         "item_count": len(plan.items),
         "levels": name,
+        "rank": fw.rank,
         "domain_names": domain_names,
         "columns": [heading for _, heading in COLUMNS],
         "groups": groups,
