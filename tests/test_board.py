@@ -15,6 +15,22 @@ from maturity.cli import main
 from maturity.errors import MaturityError
 
 
+def structure(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    """Every tagged element of a PDF's structure tree."""
+    found: list[pikepdf.Dictionary] = []
+    todo = [pdf.Root.StructTreeRoot]
+    while todo:
+        node = todo.pop()
+        if "/S" in node:
+            found.append(node)
+        kids = node.get("/K")
+        if isinstance(kids, pikepdf.Dictionary):
+            kids = [kids]
+        if isinstance(kids, pikepdf.Array):
+            todo += [k for k in kids if isinstance(k, pikepdf.Dictionary)]
+    return found
+
+
 def pack() -> BoardPack:
     fw = framework()
     return build_board(board_scores(fw), [fw], "2025/26")
@@ -151,13 +167,18 @@ def test_report_board_writes_a_tagged_landscape_pdf_from_the_store(tmp_path: Pat
     args = ["report", "board", "--period", "2025/26", "--store", str(db), "-o", str(out)]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"{out}: board pack for 2025/26, 6 units, ")
+    assert result.output.startswith(f"{out}: board pack for 2025/26, 3 units assessed, ")
     with pikepdf.open(out) as pdf:
         assert bool(pdf.Root.MarkInfo.Marked) is True
         assert str(pdf.Root.Lang) == "en-GB"
         assert str(pdf.docinfo["/Title"]) == "Equality maturity board pack 2025/26"
         width, height = (float(v) for v in pdf.pages[0].MediaBox[2:])
         assert width > height
+        tags = structure(pdf)
+        kinds = {str(t.S) for t in tags}
+        assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/Figure"} <= kinds
+        alts = sorted(str(t.get("/Alt", ""))[:20] for t in tags if t.S == "/Figure")
+        assert alts == ["Line charts of each ", "Stacked bar chart of"]
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 1
     assert again.output == f"Error: {out} already exists; use --force to replace it\n"

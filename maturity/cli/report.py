@@ -133,7 +133,8 @@ def board_command(
     with open_store(store_url) as store:
         pack = load_board(store, period, framework, threshold, organisation)
     pages = write_pdf(pack, path, force)
-    click.echo(f"{path}: board pack for {period}, {len(pack.units)} units, {pages} pages")
+    assessed = sum(1 for u in pack.units if not u.combined)
+    click.echo(f"{path}: board pack for {period}, {assessed} units assessed, {pages} pages")
 
 
 @report.command(name="progress")
