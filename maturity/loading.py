@@ -27,19 +27,23 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class Source:
-    """A parsed YAML document with the node behind every key path, for line numbers."""
+    """A parsed YAML document, with the line of every key path for error messages."""
 
-    def __init__(self, name: str, data: Any, nodes: dict[Loc, yaml.Node]) -> None:
+    def __init__(
+        self, name: str, data: Any, lines: dict[Loc, int], plain: dict[Loc, str] | None = None
+    ) -> None:
         self.name = name
         self.data = data
-        self.nodes = nodes
+        self.lines = lines
+        # The original text of unquoted scalars YAML read as true/false, for a hint.
+        self.plain = plain or {}
 
     def line(self, loc: Loc) -> int:
         """The line of the longest known prefix of `loc` (1-based)."""
         for end in range(len(loc), -1, -1):
-            node = self.nodes.get(loc[:end])
-            if node is not None:
-                return int(node.start_mark.line) + 1
+            line = self.lines.get(loc[:end])
+            if line is not None:
+                return line
         return 1
 
     def where(self, loc: Loc) -> str:
@@ -86,34 +90,142 @@ def _singular(noun: str) -> str:
 
 
 def parse(text: str, name: str) -> Source:
-    """Parse YAML text safely, mapping every key path to its node.
+    """Parse YAML text safely in one pass over its events, noting the line of every key path.
 
-    Refuses duplicate keys and aliases (an alias bomb expands to billions of nodes),
-    reporting each with its line.
+    Refuses duplicate keys, anchors and aliases (an alias bomb expands to billions of
+    nodes), merge keys, unknown tags, several documents and deep nesting, each with its line.
     """
+    builder = _Builder(name)
     try:
-        _check_events(text, name)
-        loader = SafeLoader(text)
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
+        for event in yaml.parse(text, Loader=SafeLoader):
+            builder.feed(event)
     except yaml.YAMLError as exc:
         raise _not_yaml(name, exc) from None
-    if root is None:
+    if builder.errors:
+        raise InvalidFileError(list(dict.fromkeys(builder.errors)))
+    if builder.root is _EMPTY:
         raise InvalidFileError([f"{name}:1: the file is empty"])
-    nodes: dict[Loc, yaml.Node] = {}
-    errors: list[str] = []
-    _walk(root, (), nodes, errors, name, set())
-    if errors:
-        raise InvalidFileError(errors)
-    try:
-        # Construct from the already-composed tree: no second parse.
-        constructor = yaml.constructor.SafeConstructor()
-        data = constructor.construct_document(root)
-    except yaml.YAMLError as exc:
-        raise _not_yaml(name, exc) from None
-    return Source(name, data, nodes)
+    return Source(name, builder.root, builder.lines, builder.plain)
+
+
+_EMPTY = object()
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_BOOL = "tag:yaml.org,2002:bool"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Frame:
+    """An open mapping or sequence while the events are read."""
+
+    __slots__ = ("container", "key", "loc")
+
+    def __init__(self, container: dict[Any, Any] | list[Any], loc: Loc) -> None:
+        self.container = container
+        self.loc = loc
+        self.key: Any = _EMPTY  # in a mapping: the key read, waiting for its value
+
+
+class _Builder:
+    """Builds Python data from YAML events, checking what `parse` refuses as it goes."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.root: Any = _EMPTY
+        self.stack: list[_Frame] = []
+        self.lines: dict[Loc, int] = {}
+        self.plain: dict[Loc, str] = {}
+        self.errors: list[str] = []
+        self.documents = 0
+
+    @staticmethod
+    def _line(event: yaml.Event) -> int:
+        return event.start_mark.line + 1 if event.start_mark is not None else 1
+
+    def _error(self, event: yaml.Event, what: str) -> None:
+        self.errors.append(f"{self.name}:{self._line(event)}: {what}")
+
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.CollectionEndEvent):
+            self.stack.pop()
+        elif isinstance(event, yaml.NodeEvent):
+            self._node(event)
+        elif isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self._error(event, "a file holds one YAML document; remove the extra '---'")
+
+    def _scalar(self, event: yaml.ScalarEvent) -> tuple[Any, str]:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+        construct = _CONSTRUCTOR.yaml_constructors.get(tag)
+        if construct is None or tag == _MERGE:
+            return event.value, tag
+        node = yaml.ScalarNode(tag, event.value, style=event.style)
+        return construct(_CONSTRUCTOR, node), tag
+
+    def _node(self, event: yaml.NodeEvent) -> None:
+        frame = self.stack[-1] if self.stack else None
+        if isinstance(frame, _Frame) and isinstance(frame.container, dict) and frame.key is _EMPTY:
+            self._key(frame, event)
+            return
+        if frame is None:
+            loc: Loc = ()
+        elif isinstance(frame.container, dict):
+            loc = (*frame.loc, frame.key)
+        else:
+            loc = (*frame.loc, len(frame.container))
+        self.lines[loc] = self._line(event)
+        value: Any = None
+        if isinstance(event, yaml.AliasEvent):
+            self._error(
+                event,
+                "anchors and aliases (& and *) are not supported; write the value out in full",
+            )
+        elif isinstance(event, yaml.ScalarEvent):
+            value, tag = self._scalar(event)
+            if tag not in _CONSTRUCTOR.yaml_constructors:
+                self._error(event, f"the tag {tag} is not supported; remove it")
+            elif tag == _BOOL and not event.style:
+                self.plain[loc] = event.value
+        elif isinstance(event, yaml.CollectionStartEvent):
+            if len(self.stack) >= MAX_DEPTH:
+                raise InvalidFileError(
+                    [
+                        f"{self.name}:{self.lines[loc]}: nested more than {MAX_DEPTH} levels "
+                        "deep; no framework or assessment needs that many"
+                    ]
+                )
+            value = {} if isinstance(event, yaml.MappingStartEvent) else []
+        if frame is None:
+            self.root = value
+        elif isinstance(frame.container, dict):
+            frame.container[frame.key] = value
+            frame.key = _EMPTY
+        else:
+            frame.container.append(value)
+        if isinstance(event, yaml.CollectionStartEvent):
+            self.stack.append(_Frame(value, loc))
+
+    def _key(self, frame: _Frame, event: yaml.NodeEvent) -> None:
+        if not isinstance(event, yaml.ScalarEvent):
+            self._error(event, "a key must be plain text, not a list, mapping or alias")
+            # Read the odd key as a placeholder so the rest of the file is still checked.
+            frame.key = f"<key on line {self._line(event)}>"
+            if isinstance(event, yaml.CollectionStartEvent):
+                self.stack.append(
+                    _Frame({} if isinstance(event, yaml.MappingStartEvent) else [], ())
+                )
+            return
+        key, tag = self._scalar(event)
+        if tag == _MERGE:
+            self._error(event, "merge keys (<<) are not supported")
+        if key in frame.container:
+            self._error(
+                event, f"duplicate key '{key}'; each key may appear once, remove or rename one"
+            )
+        frame.key = key
 
 
 def _not_yaml(name: str, exc: yaml.YAMLError) -> InvalidFileError:
@@ -128,71 +240,6 @@ def _not_yaml(name: str, exc: yaml.YAMLError) -> InvalidFileError:
     if exc.problem and exc.context and opened is not None and opened.line + 1 != line:
         what = f"{what} ({exc.context} on line {opened.line + 1})"
     return InvalidFileError([f"{name}:{line}: not valid YAML: {what}"])
-
-
-def _check_events(text: str, name: str) -> None:
-    """Refuse, before composing, deep nesting (libyaml's composer recurses and can crash)
-    and aliases (at the lines that use them, once per line)."""
-    depth = 0
-    aliases: dict[str, None] = {}
-    for event in yaml.parse(text, Loader=SafeLoader):
-        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
-            aliases[
-                f"{name}:{event.start_mark.line + 1}: anchors and aliases (& and *) are not "
-                "supported; write the value out in full"
-            ] = None
-        elif isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                line = mark.line + 1 if mark is not None else 1
-                raise InvalidFileError(
-                    [
-                        f"{name}:{line}: nested more than {MAX_DEPTH} levels "
-                        "deep; no framework or assessment needs that many"
-                    ]
-                )
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-    if aliases:
-        raise InvalidFileError(list(aliases))
-
-
-def _walk(
-    node: yaml.Node,
-    loc: Loc,
-    nodes: dict[Loc, yaml.Node],
-    errors: list[str],
-    name: str,
-    seen: set[int],
-) -> None:
-    if id(node) in seen:
-        errors.append(
-            f"{name}:{node.start_mark.line + 1}: anchors and aliases (& and *) are not supported; "
-            "write the value out in full"
-        )
-        return
-    seen.add(id(node))
-    nodes[loc] = node
-    if isinstance(node, yaml.MappingNode):
-        keys: set[Any] = set()
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                errors.append(
-                    f"{name}:{key_node.start_mark.line + 1}: merge keys (<<) are not supported"
-                )
-                continue
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
-            if key in keys:
-                errors.append(
-                    f"{name}:{key_node.start_mark.line + 1}: duplicate key '{key}'; "
-                    "each key may appear once, remove or rename one"
-                )
-            keys.add(key)
-            _walk(value_node, (*loc, key), nodes, errors, name, seen)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(item, (*loc, i), nodes, errors, name, seen)
 
 
 def read(path: Path) -> Source:
@@ -243,19 +290,14 @@ def explain(source: Source, exc: ValidationError) -> list[str]:
 
 def _describe(source: Source, loc: Loc, error: Any) -> str:
     kind = error["type"]
-    node = source.nodes.get(loc)
+    raw = source.plain.get(loc)
     value = error.get("input")
     if kind == "extra_forbidden":
         return f"unknown key '{loc[-1]}'; check the spelling against the format reference"
     if kind == "missing":
         return f"'{loc[-1]}' is required"
-    if (
-        kind == "string_type"
-        and isinstance(node, yaml.ScalarNode)
-        and not node.style  # plain: None from SafeLoader, '' from CSafeLoader
-        and node.value.lower() in YAML11_BOOLS
-    ):
-        return f"YAML reads an unquoted {node.value} as true/false; write '{node.value}' in quotes"
+    if kind == "string_type" and raw is not None:
+        return f"YAML reads an unquoted {raw} as true/false; write '{raw}' in quotes"
     if kind == "string_type" and isinstance(value, int | float):
         return f"expected text, found the number {value}; put it in quotes"
     if kind == "string_pattern_mismatch" and isinstance(value, str):
