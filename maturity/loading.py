@@ -112,6 +112,7 @@ _EMPTY = object()
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _BOOL = "tag:yaml.org,2002:bool"
+_STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
@@ -158,7 +159,11 @@ class _Builder:
     def _scalar(self, event: yaml.ScalarEvent) -> tuple[Any, str]:
         tag = event.tag
         if tag is None or tag == "!":
+            if not event.implicit[0]:  # quoted: always text
+                return event.value, _STR
             tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+        if tag == _STR:
+            return event.value, tag
         construct = _CONSTRUCTOR.yaml_constructors.get(tag)
         if construct is None or tag == _MERGE:
             return event.value, tag
@@ -167,12 +172,13 @@ class _Builder:
 
     def _node(self, event: yaml.NodeEvent) -> None:
         frame = self.stack[-1] if self.stack else None
-        if isinstance(frame, _Frame) and isinstance(frame.container, dict) and frame.key is _EMPTY:
+        container = None if frame is None else frame.container
+        if frame is not None and type(container) is dict and frame.key is _EMPTY:
             self._key(frame, event)
             return
         if frame is None:
             loc: Loc = ()
-        elif isinstance(frame.container, dict):
+        elif type(container) is dict:
             loc = (*frame.loc, frame.key)
         else:
             loc = (*frame.loc, len(frame.container))
@@ -200,11 +206,11 @@ class _Builder:
             value = {} if isinstance(event, yaml.MappingStartEvent) else []
         if frame is None:
             self.root = value
-        elif isinstance(frame.container, dict):
-            frame.container[frame.key] = value
+        elif isinstance(container, dict):
+            container[frame.key] = value
             frame.key = _EMPTY
-        else:
-            frame.container.append(value)
+        elif isinstance(container, list):
+            container.append(value)
         if isinstance(event, yaml.CollectionStartEvent):
             self.stack.append(_Frame(value, loc))
 
