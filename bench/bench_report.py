@@ -30,7 +30,10 @@ from maturity.store import import_files, open_store
 ROOT = Path(__file__).resolve().parent.parent
 MATURITY = str(Path(sys.executable).parent / "maturity")
 PERIODS = ["2024/25", "2025/26"]
-LINE = re.compile(r"^\[\d+/\d+\] done (?P<name>.+) \((?P<pages>\d+) pages, (?P<s>[\d.]+) s\)$")
+LINE = re.compile(
+    r"^\[\d+/\d+\] done (?P<name>.+) \((?P<pages>\d+) pages, (?P<s>[\d.]+) s, "
+    r"CPU (?P<cpu>[\d.]+) s\)$"
+)
 
 
 def write_assessments(folder: Path, units: int, seed: int = 7) -> None:
@@ -64,8 +67,11 @@ def write_assessments(folder: Path, units: int, seed: int = 7) -> None:
             (out / f"service-{i + 1}.yaml").write_text(text, encoding="utf-8")
 
 
-def report_all(store: Path, out: Path, jobs: int) -> tuple[float, list[tuple[str, float, int]]]:
-    """Run `maturity report all`; the wall time and each document's (name, seconds, pages)."""
+Doc = tuple[str, float, int, float]
+
+
+def report_all(store: Path, out: Path, jobs: int) -> tuple[float, list[Doc]]:
+    """Run `maturity report all`; the wall time and each document's (name, s, pages, CPU s)."""
     start = time.perf_counter()
     result = subprocess.run(
         [
@@ -93,7 +99,9 @@ def report_all(store: Path, out: Path, jobs: int) -> tuple[float, list[tuple[str
     for line in result.stderr.splitlines():
         match = LINE.match(line)
         if match:
-            docs.append((match["name"], float(match["s"]), int(match["pages"])))
+            docs.append(
+                (match["name"], float(match["s"]), int(match["pages"]), float(match["cpu"]))
+            )
     return wall, docs
 
 
@@ -114,9 +122,10 @@ def main() -> None:
         for jobs in (1, 2):
             wall, docs = report_all(store, folder / f"out{jobs}", jobs)
             walls[jobs] = wall
-            plans = [s for name, s, _ in docs if not name.startswith("board pack")]
-            board = [s for name, s, _ in docs if name.startswith("board pack")]
-            pages = sum(p for _, _, p in docs)
+            plans = [s for name, s, _, _ in docs if not name.startswith("board pack")]
+            board = [s for name, s, _, _ in docs if name.startswith("board pack")]
+            cpu = [c for name, _, _, c in docs if not name.startswith("board pack")]
+            pages = sum(p for _, _, p, _ in docs)
             print(
                 f"--jobs {jobs}: {wall:6.1f} s wall for {len(docs)} documents ({pages} pages); "
                 f"{wall / len(docs):.2f} s wall per document"
@@ -124,7 +133,7 @@ def main() -> None:
             print(
                 f"    per document (worker time): board pack {board[0]:.1f} s; action plans "
                 f"median {statistics.median(plans):.2f} s, min {min(plans):.2f} s, "
-                f"max {max(plans):.2f} s"
+                f"max {max(plans):.2f} s; CPU per plan median {statistics.median(cpu):.2f} s"
             )
         print(f"speed-up with 2 cores: {walls[1] / walls[2]:.2f}x (target >= 1.6x)")
         print(f"load average after: {os.getloadavg()[0]:.2f}")

@@ -57,6 +57,7 @@ class Done:
     seconds: float
     pages: int = 0
     error: str | None = None
+    cpu: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -110,18 +111,23 @@ def render_job(job: Job) -> int:
     return write_pdf(report, job.output, job.force)
 
 
-def _call(work: Callable[[Job], int], job: Job) -> tuple[int, float, str | None]:
+Result = tuple[int, float, float, str | None]
+"""(pages, wall seconds, CPU seconds, error) of one job."""
+
+
+def _call(work: Callable[[Job], int], job: Job) -> Result:
     """Run one job, turning any failure into one line (a bug's details go to a crash log)."""
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
+    error: str | None = None
+    pages = 0
     try:
         pages = work(job)
     except MaturityError as exc:
-        return 0, time.perf_counter() - start, str(exc).splitlines()[0]
+        error = str(exc).splitlines()[0]
     except Exception as exc:
         log = _crash_log(job, exc)
-        message = f"unexpected failure ({type(exc).__name__}: {exc}); details in {log}"
-        return 0, time.perf_counter() - start, message
-    return pages, time.perf_counter() - start, None
+        error = f"unexpected failure ({type(exc).__name__}: {exc}); details in {log}"
+    return pages, time.perf_counter() - start, time.process_time() - cpu, error
 
 
 def _crash_log(job: Job, exc: BaseException) -> Path:
@@ -173,7 +179,7 @@ class Reporter:
         if done.ok:
             click.echo(
                 f"[{self.count}/{self.total}] done {done.job.name} "
-                f"({done.pages} pages, {done.seconds:.1f} s)",
+                f"({done.pages} pages, {done.seconds:.1f} s, CPU {done.cpu:.1f} s)",
                 err=True,
             )
         else:
@@ -212,8 +218,8 @@ def run(
         if workers == 1 or len(jobs) <= 1:
             init_worker(frameworks or {})
             for job in jobs:
-                pages, seconds, error = _call(work, job)
-                outcome.done.append(Done(job, seconds, pages, error))
+                pages, seconds, cpu, error = _call(work, job)
+                outcome.done.append(Done(job, seconds, pages, error, cpu))
                 reporter.finished(outcome.done[-1])
         else:
             _run_pool(jobs, work, workers, frameworks or {}, reporter, outcome)
@@ -237,15 +243,13 @@ def _run_pool(
         initializer=init_worker,
         initargs=(dict(frameworks),),
     ) as pool:
-        futures: dict[Future[tuple[int, float, str | None]], Job] = {
-            pool.submit(_call, work, job): job for job in jobs
-        }
+        futures: dict[Future[Result], Job] = {pool.submit(_call, work, job): job for job in jobs}
         for future in as_completed(futures):
             job = futures[future]
             try:
-                pages, seconds, error = future.result()
+                pages, seconds, cpu, error = future.result()
             except BrokenProcessPool:
-                pages, seconds, error = 0, 0.0, "a worker process stopped unexpectedly"
-            done = Done(job, seconds, pages, error)
+                pages, seconds, cpu, error = 0, 0.0, 0.0, "a worker process stopped unexpectedly"
+            done = Done(job, seconds, pages, error, cpu)
             outcome.done.append(done)
             reporter.finished(done)

@@ -68,6 +68,7 @@ def test_without_a_terminal_progress_is_one_plain_line_per_document(
     run(work, fake_render, workers=1, reporter=Reporter(len(work), tty=False))
     lines = capsys.readouterr().err.splitlines()
     assert lines[0].startswith("[1/2] done Council/Care (1 pages, ")
+    assert ", CPU " in lines[0]
     assert lines[1] == (
         "[2/2] FAILED Council/Health: Council/Health: cannot draft a plan (no framework)"
     )
