@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import framework_data, make_framework
-from hypothesis import given
+from hypothesis import given, settings
 from strategies import frameworks, slugs, tricky_texts
 
 from maturity import catalog, loading
@@ -215,6 +215,7 @@ def test_the_tiny_framework_is_valid() -> None:
     assert fw.ref == "tiny@1.0"
 
 
+@settings(max_examples=max(20, settings.default.max_examples // 2))
 @given(frameworks(texts=tricky_texts, ids=slugs))
 def test_valid_frameworks_round_trip_through_yaml_unchanged(fw: Framework) -> None:
     text = yaml.safe_dump(fw.model_dump(mode="json", exclude_none=True))
