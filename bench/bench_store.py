@@ -91,7 +91,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from maturity.benchmark import benchmark
-    from maturity.store import Checker, import_files, open_store
+    from maturity.store import import_files, open_store
 
     fw = load_framework(args.framework)
     with tempfile.TemporaryDirectory(prefix="maturity-bench-") as tmp:
@@ -121,7 +121,7 @@ def main() -> None:
         fresh = str(Path(tmp) / "fresh.db")
         with open_store(fresh, create=True) as store:
             t = time.perf_counter()
-            import_files(store, sample, checker=Checker())
+            import_files(store, sample)
             seconds = time.perf_counter() - t
         print(f"in-process import of {len(sample)}: {seconds:5.2f} s  "
               f"{len(sample) / seconds:7.0f} assessments/s")  # fmt: skip

@@ -71,6 +71,24 @@ def _read_framework(path: Path) -> Framework:
     maturity), which pydantic reads back in under a millisecond. The cache is a
     convenience: any failure to read or write it falls back to the YAML.
     """
+    try:
+        stat = path.stat()
+        memo_key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        memo_key = None
+    if memo_key in _MEMO:
+        return _MEMO[memo_key]
+    framework = _read_framework_file(path)
+    if memo_key is not None:
+        _MEMO[memo_key] = framework
+    return framework
+
+
+# Frameworks already loaded by this process: an import of many files loads each once.
+_MEMO: dict[tuple[str, int, int] | None, Framework] = {}
+
+
+def _read_framework_file(path: Path) -> Framework:
     cache = _cache_file(path)
     if cache is not None and cache.is_file():
         try:

@@ -670,59 +670,27 @@ def find_files(paths: list[Path]) -> list[Path]:
     return found
 
 
-class Checker:
-    """Load, check and score assessment files, loading each framework once.
-
-    Does what `maturity.intake.load_assessment` does, with a framework cache: loading a
-    large framework for every file would limit an import to a few dozen files a second.
-    """
-
-    def __init__(self) -> None:
-        self._frameworks: dict[str, Framework] = {}
-
-    def framework(self, ref: str) -> Framework:
-        from maturity.catalog import load_framework
-
-        if ref not in self._frameworks:
-            self._frameworks[ref] = load_framework(ref)
-        return self._frameworks[ref]
-
-    def check(self, path: Path) -> Checked:
-        from maturity.assessment import check_against
-        from maturity.errors import InvalidFileError
-        from maturity.intake import read_assessment
-        from maturity.scoring import score
-
-        assessment, source = read_assessment(path)
-        fw = self.framework(assessment.framework)
-        problems = check_against(fw, assessment)
-        if problems:
-            if source is None:
-                raise InvalidFileError([f"{path}: {p.message}" for p in problems])
-            raise InvalidFileError([source.message(p) for p in problems])
-        return Checked.of(path, assessment, fw, score(fw, assessment))
-
-
-def _check_one(checker: Checker, path: Path) -> Checked | FileReport:
+def check_file(path: Path) -> Checked | FileReport:
+    """Load, check and score one file; a problem becomes a `rejected` report."""
     from maturity.errors import InvalidFileError
+    from maturity.intake import load_assessment
+    from maturity.scoring import score
 
     try:
-        return checker.check(path)
+        assessment, fw = load_assessment(path)
     except InvalidFileError as exc:
         return FileReport(path, "rejected", exc.lines[0], tuple(exc.lines))
     except MaturityError as exc:
         return FileReport(path, "rejected", str(exc), (str(exc),))
+    return Checked.of(path, assessment, fw, score(fw, assessment))
 
 
-def import_files(
-    store: Store, paths: list[Path], by: str | None = None, checker: Checker | None = None
-) -> list[FileReport]:
+def import_files(store: Store, paths: list[Path], by: str | None = None) -> list[FileReport]:
     """Import files: every file is checked first; each valid one is stored on its own.
 
     A rejected file stores nothing, and does not stop the others.
     """
-    checker = checker or Checker()
-    checked = [_check_one(checker, path) for path in find_files(paths)]
+    checked = [check_file(path) for path in find_files(paths)]
     reports: list[FileReport] = []
     for item in checked:
         if isinstance(item, FileReport):
