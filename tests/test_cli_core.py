@@ -104,9 +104,6 @@ def test_show_builtin_by_id(cli: Cli, ref: str) -> None:
     assert result.stdout.startswith(f"{fw.name} ({fw.id} {fw.version})\n")
     for ref_id in fw.criteria:
         assert f"  - {ref_id}: " in result.stdout
-    assert max(len(line) for line in result.stdout.splitlines()) <= 100 or any(
-        len(d.name) > 60 for d in fw.domains
-    )
 
 
 def test_show_json_is_the_framework(cli: Cli) -> None:

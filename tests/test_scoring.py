@@ -151,7 +151,7 @@ def test_the_order_of_responses_does_not_matter(rule: Rule, role: str, data: st.
 
 
 @pytest.mark.parametrize("merge_rule", list(MergeRule))
-@settings(max_examples=max(10, settings.default.max_examples // 2))
+@laws
 @given(data=st.data())
 def test_the_order_of_respondents_does_not_matter(
     merge_rule: MergeRule, data: st.DataObject
