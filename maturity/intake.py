@@ -56,10 +56,13 @@ def load_assessment(path: Path, framework: str | None = None) -> tuple[Assessmen
     return assessment, fw
 
 
-def score_files(paths: Sequence[Path], framework: str | None = None) -> list[Score]:
-    """Score assessment files; files for the same unit and period merge as respondents.
+def load_merged(
+    paths: Sequence[Path], framework: str | None = None
+) -> list[tuple[Assessment, Framework, dict[str, int]]]:
+    """Load assessment files, merging files for the same unit and period as respondents.
 
-    Every file is checked before anything is scored; all problems are reported together.
+    Every file is checked before anything is merged; all problems are reported together.
+    Returns each merged assessment with its framework and the spread per criterion.
     """
     loaded: list[tuple[Assessment, Framework]] = []
     errors: list[str] = []
@@ -76,9 +79,14 @@ def score_files(paths: Sequence[Path], framework: str | None = None) -> list[Sco
     groups: dict[tuple[str, str, str], list[tuple[Assessment, Framework]]] = {}
     for assessment, fw in loaded:
         groups.setdefault((fw.ref, assessment.unit, assessment.period), []).append((assessment, fw))
-    results = []
+    merged = []
     for group in groups.values():
         fw = group[0][1]
-        merged, spreads = merge(fw, [a for a, _ in group])
-        results.append(score(fw, merged, spreads))
-    return results
+        assessment, spreads = merge(fw, [a for a, _ in group])
+        merged.append((assessment, fw, spreads))
+    return merged
+
+
+def score_files(paths: Sequence[Path], framework: str | None = None) -> list[Score]:
+    """Score assessment files; files for the same unit and period merge as respondents."""
+    return [score(fw, a, spreads) for a, fw, spreads in load_merged(paths, framework)]

@@ -183,28 +183,9 @@ def plan_command(
 def _from_files(
     paths: tuple[Path, ...], framework: str | None
 ) -> list[tuple[Assessment, Framework]]:
-    from maturity.errors import InvalidFileError
-    from maturity.intake import load_assessment
-    from maturity.scoring import merge
+    from maturity.intake import load_merged
 
-    loaded = []
-    errors: list[str] = []
-    for path in paths:
-        try:
-            loaded.append(load_assessment(path, framework))
-        except InvalidFileError as exc:
-            errors += exc.lines
-    if errors:
-        raise InvalidFileError(errors)
-    groups: dict[tuple[str, str, str], list[tuple[Assessment, Framework]]] = {}
-    for assessment, fw in loaded:
-        groups.setdefault((fw.ref, assessment.unit, assessment.period), []).append((assessment, fw))
-    result = []
-    for group in groups.values():
-        fw = group[0][1]
-        merged, _ = merge(fw, [a for a, _ in group])
-        result.append((merged, fw))
-    return result
+    return [(assessment, fw) for assessment, fw, _ in load_merged(paths, framework)]
 
 
 def _from_store(
