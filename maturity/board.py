@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from maturity import suppression
 from maturity.benchmark import Row, Weighting, align, benchmark
 from maturity.errors import MaturityError
-from maturity.framework import NOT_APPLICABLE, Direction, Framework, Unit
+from maturity.framework import NOT_APPLICABLE, Direction, Framework, Metric, Unit
 from maturity.scoring import Score
 from maturity.suppression import Shown
 
@@ -225,6 +225,16 @@ def _number(value: float, unit: Unit) -> str:
     return f"{value:g}%" if unit is Unit.PERCENT else f"{value:g}"
 
 
+def _hidden_met(metric: Metric, threshold: int) -> bool | None:
+    """Whether a suppressed count meets its target, when `[c]` (under the threshold) says so."""
+    largest = threshold - 1  # a suppressed count is a whole number under the threshold
+    if metric.direction is Direction.HIGHER and metric.target > largest:
+        return False
+    if metric.direction is Direction.LOWER and metric.target >= largest:
+        return True
+    return None  # met or not would tell more than `[c]` does
+
+
 def _metrics(
     fw: Framework, scores: Sequence[Score], threshold: int
 ) -> tuple[list[MetricColumn], list[MetricRow]]:
@@ -244,6 +254,8 @@ def _metrics(
             value = result.value if result is not None else None
             shown = suppression.metric(value, metric.unit, threshold)
             met = None if shown.value is None else metric.target_met(shown.value)
+            if shown.suppressed:
+                met = _hidden_met(metric, threshold)
             cell = MetricCell(shown=shown, target_met=met)
             cells.append(cell)
             columns_cells[ref].append(cell)
@@ -273,7 +285,6 @@ def _metrics(
                 direction=metric.direction,
                 target=f"{comparison} {_number(metric.target, metric.unit)}",
                 reported=len(values),
-                # Met-or-not of a hidden count says something about it: count only shown ones.
                 met=sum(1 for c in cells if c.target_met),
                 summary_label=label,
                 summary=summary,

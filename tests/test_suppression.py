@@ -59,12 +59,34 @@ def test_the_board_pack_suppresses_small_counts_and_says_so() -> None:
     pack = build_board(board_scores(fw), [fw], "2025/26")
     cells = {row.unit: row.cells[0] for row in pack.metric_rows}
     assert cells["Council/Adults/Health"].shown.text == SUPPRESSED  # 3 people
-    assert cells["Council/Adults/Health"].target_met is None  # met-or-not would hint at it
+    # Under 5 is under the target of 10: saying so tells no more than [c] does.
+    assert cells["Council/Adults/Health"].target_met is False
     assert cells["Council/Adults/Care"].shown.text == "12"
     assert cells["Council/Place/Housing"].shown.text == "15"
     # 12 + 15 shown: a total would give the hidden 3 away.
     assert pack.metrics[0].summary.text == SUPPRESSED
     assert pack.suppressed
+
+
+def test_met_or_not_is_hidden_when_it_would_tell_more_than_the_suppression() -> None:
+    from maturity.board import _hidden_met
+    from maturity.framework import Metric
+
+    def metric(direction: str, target: float) -> Metric:
+        return Metric.model_validate(
+            {
+                "name": "People",
+                "unit": "count",
+                "direction": direction,
+                "target": target,
+                "thresholds": {"l2": 1},
+            }
+        )
+
+    assert _hidden_met(metric("higher", 10), 5) is False
+    assert _hidden_met(metric("higher", 3), 5) is None  # 3 or 4 would meet it, 0 to 2 not
+    assert _hidden_met(metric("lower", 4), 5) is True
+    assert _hidden_met(metric("lower", 2), 5) is None
 
 
 def test_the_threshold_reaches_the_board_pack() -> None:
