@@ -8,9 +8,11 @@ replaced when the user said `--force`.
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from maturity.errors import MaturityError
@@ -65,7 +67,31 @@ def write_with(path: Path, writer: Callable[[Path], None], force: bool = False) 
 
 
 def neutralise(text: str) -> str:
-    """Make user text safe in a spreadsheet or CSV cell: it can never start a formula."""
+    """Make user text safe in a spreadsheet or CSV cell: it can never start a formula.
+
+    A plain number such as `-0.25` is left alone: a spreadsheet reads it as a number.
+    """
     if text.startswith(FORMULA_STARTS):
-        return "'" + text
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
     return text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], crlf: bool = False) -> str:
+    """CSV text with every text cell neutralised, so no cell can start a formula.
+
+    None is written as an empty cell; numbers and booleans as they are.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n" if crlf else "\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(
+            [
+                "" if cell is None else neutralise(cell) if isinstance(cell, str) else cell
+                for cell in row
+            ]
+        )
+    return out.getvalue()

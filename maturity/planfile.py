@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from maturity.errors import InvalidFileError, MaturityError
 from maturity.loading import load
-from maturity.output import FORMULA_STARTS, neutralise, write_atomic
+from maturity.output import FORMULA_STARTS, csv_text, write_atomic
 from maturity.plan import COLUMNS, ActionPlan, PlanItem
 
 ITEM_EXTRA = [
@@ -52,11 +52,9 @@ def plan_yaml(plan: ActionPlan) -> str:
 
 def plan_csv(plan: ActionPlan) -> str:
     """The plan as CSV text (see the module docstring)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
     fields = [*COLUMNS, *ITEM_EXTRA, *PLAN_FIELDS]
-    writer.writerow([heading for _, heading in fields])
     head = plan.model_dump(mode="json", exclude={"items"})
+    rows = []
     for item in plan.items:
         data = {**head, **item.model_dump(mode="json")}
         row = []
@@ -66,9 +64,9 @@ def plan_csv(plan: ActionPlan) -> str:
                 value = "\n".join(value)
             elif isinstance(value, bool):
                 value = "yes" if value else "no"
-            row.append(neutralise("" if value is None else str(value)))
-        writer.writerow(row)
-    return out.getvalue()
+            row.append("" if value is None else str(value))
+        rows.append(row)
+    return csv_text([heading for _, heading in fields], rows, crlf=True)
 
 
 def save_plan(plan: ActionPlan, path: Path, fmt: str, force: bool = False) -> None:

@@ -225,44 +225,38 @@ def _wrap(line: str) -> str:
 
 def to_csv(result: Benchmark) -> str:
     """One row per unit and period, domain scores and changes as columns."""
-    import csv
-    import io
-
-    from maturity.output import neutralise
+    from maturity.output import csv_text
 
     domain_ids = list(result.rows[0].domains) if result.rows else []
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "unit",
-            "period",
-            "framework",
-            "respondents",
-            "rolled_up",
-            "overall_score",
-            "overall_level",
-            "change_since",
-            "overall_change",
-            "trend_slope",
-            "rank",
-            "peers",
-            "quartile",
-            "target_met",
-            "below_target",
-            *domain_ids,
-            *(f"{d}_change" for d in domain_ids),
-        ]
-    )
+    header = [
+        "unit",
+        "period",
+        "framework",
+        "respondents",
+        "rolled_up",
+        "overall_score",
+        "overall_level",
+        "change_since",
+        "overall_change",
+        "trend_slope",
+        "rank",
+        "peers",
+        "quartile",
+        "target_met",
+        "below_target",
+        *domain_ids,
+        *(f"{d}_change" for d in domain_ids),
+    ]
 
     def num(value: float | None) -> str:
         return "" if value is None else f"{value:.4g}"
 
+    rows = []
     for row in result.rows:
         change = row.change
-        writer.writerow(
+        rows.append(
             [
-                neutralise(row.unit),
+                row.unit,
                 row.period,
                 row.framework,
                 row.respondents,
@@ -281,4 +275,4 @@ def to_csv(result: Benchmark) -> str:
                 *(num(change.domains.get(d)) if change else "" for d in domain_ids),
             ]
         )
-    return out.getvalue()
+    return csv_text(header, rows)

@@ -109,33 +109,15 @@ def _why(c: CriterionScore) -> str:
 
 def to_csv(results: list[Score]) -> str:
     """Long-format CSV: one row per result and scope (overall, each domain, each criterion)."""
-    import csv
-    import io
+    from maturity.output import csv_text
 
-    from maturity.output import neutralise
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "unit",
-            "period",
-            "framework",
-            "version",
-            "scope",
-            "id",
-            "score",
-            "level",
-            "claimed",
-            "capped",
-            "completeness",
-            "rating",
-        ]
-    )
+    header = ["unit", "period", "framework", "version", "scope", "id", "score", "level",
+              "claimed", "capped", "completeness", "rating"]  # fmt: skip
+    rows: list[list[object]] = []
     for r in results:
-        head = [neutralise(r.unit), r.period, r.framework.id, r.framework.version]
+        head = [r.unit, r.period, r.framework.id, r.framework.version]
         o = r.overall
-        writer.writerow(
+        rows.append(
             [
                 *head,
                 "overall",
@@ -148,22 +130,12 @@ def to_csv(results: list[Score]) -> str:
                 o.rating,
             ]
         )
-        for d in r.domains:
-            writer.writerow(
-                [
-                    *head,
-                    "domain",
-                    d.id,
-                    _round(d.score),
-                    d.level,
-                    "",
-                    "",
-                    _round(d.completeness),
-                    "",
-                ]
-            )
-        for c in r.criteria:
-            writer.writerow(
-                [*head, "criterion", c.id, c.score, c.level, c.claimed, c.capped, "", ""]
-            )
-    return out.getvalue()
+        rows += [
+            [*head, "domain", d.id, _round(d.score), d.level, "", "", _round(d.completeness), ""]
+            for d in r.domains
+        ]
+        rows += [
+            [*head, "criterion", c.id, c.score, c.level, c.claimed, c.capped, "", ""]
+            for c in r.criteria
+        ]
+    return csv_text(header, rows)

@@ -162,94 +162,55 @@ def _assessment_yaml(item: StoredAssessment) -> str:
 
 
 def _versions_csv(items: list[StoredAssessment]) -> str:
-    import csv
-    import io
+    from maturity.output import csv_text
 
-    from maturity.output import neutralise
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
+    header = ["framework", "framework_version", "unit", "period", "version", "current",
+              "imported_at", "imported_by", "source", "content_hash", "respondents",
+              "overall_score", "overall_level"]  # fmt: skip
+    rows = [
         [
-            "framework",
-            "framework_version",
-            "unit",
-            "period",
-            "version",
-            "current",
-            "imported_at",
-            "imported_by",
-            "source",
-            "content_hash",
-            "respondents",
-            "overall_score",
-            "overall_level",
+            v.framework_id,
+            v.framework_version,
+            v.unit,
+            v.period,
+            v.version,
+            "yes" if v.current else "no",
+            v.imported_at,
+            v.imported_by,
+            v.source,
+            v.content_hash,
+            v.respondents,
+            "" if v.overall_score is None else f"{v.overall_score:g}",
+            v.overall_level,
         ]
-    )
-    for item in items:
-        v = item.info
-        writer.writerow(
-            [
-                v.framework_id,
-                v.framework_version,
-                neutralise(v.unit),
-                v.period,
-                v.version,
-                "yes" if v.current else "no",
-                v.imported_at,
-                neutralise(v.imported_by or ""),
-                neutralise(v.source),
-                v.content_hash,
-                v.respondents,
-                "" if v.overall_score is None else f"{v.overall_score:g}",
-                v.overall_level or "",
-            ]
-        )
-    return out.getvalue()
+        for v in (item.info for item in items)
+    ]
+    return csv_text(header, rows)
 
 
 def _responses_csv(items: list[StoredAssessment]) -> str:
-    import csv
-    import io
+    from maturity.output import csv_text
 
-    from maturity.output import neutralise
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
+    header = ["framework", "unit", "period", "version", "criterion", "level", "value",
+              "moderated_level", "evidence", "owner", "notes"]  # fmt: skip
+    rows = [
         [
-            "framework",
-            "unit",
-            "period",
-            "version",
-            "criterion",
-            "level",
-            "value",
-            "moderated_level",
-            "evidence",
-            "owner",
-            "notes",
+            item.assessment.framework,
+            item.assessment.unit,
+            item.assessment.period,
+            item.info.version,
+            ref,
+            r.level,
+            "" if r.value is None else f"{r.value:g}",
+            r.moderated.level if r.moderated else "",
+            " | ".join(r.evidence),
+            r.owner,
+            r.notes,
         ]
-    )
-    for item in items:
-        a, v = item.assessment, item.info
-        for ref, r in a.responses.items():
-            writer.writerow(
-                [
-                    a.framework,
-                    neutralise(a.unit),
-                    a.period,
-                    v.version,
-                    ref,
-                    r.level or "",
-                    "" if r.value is None else f"{r.value:g}",
-                    r.moderated.level if r.moderated else "",
-                    neutralise(" | ".join(r.evidence)),
-                    neutralise(r.owner or ""),
-                    neutralise(r.notes or ""),
-                ]
-            )
-    return out.getvalue()
+        for item in items
+        for ref, r in item.assessment.responses.items()
+    ]
+    return csv_text(header, rows)
 
 
 @click.command()
