@@ -252,7 +252,7 @@ def _metrics(
             assert metric is not None
             result = criteria.get(ref)
             value = result.value if result is not None else None
-            shown = suppression.metric(value, metric.unit, threshold)
+            shown = suppression.metric(value, metric.unit, threshold, metric.counts_people)
             met = None if shown.value is None else metric.target_met(shown.value)
             if shown.suppressed:
                 met = _hidden_met(metric, threshold)
@@ -271,11 +271,13 @@ def _metrics(
         values = [v for v in raw[ref] if v is not None]
         if metric.unit is Unit.COUNT:
             label = "Total"
-            summary = suppression.total([c.shown for c in cells], raw[ref], metric.unit, threshold)
+            summary = suppression.total(
+                [c.shown for c in cells], raw[ref], metric.unit, threshold, metric.counts_people
+            )
         else:
             label = "Median"
             median = statistics.median(values) if values else None
-            summary = suppression.metric(median, metric.unit, threshold)
+            summary = suppression.metric(median, metric.unit, threshold, metric.counts_people)
         comparison = "at least" if metric.direction is Direction.HIGHER else "at most"
         columns.append(
             MetricColumn(

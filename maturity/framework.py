@@ -140,6 +140,13 @@ class Metric(Model):
         strict=False,
     )
     target: float = Field(description="The value the organisation aims for.")
+    counts_people: bool = Field(
+        default=True,
+        description=(
+            "For a `count` metric: whether it counts people. Published outputs hide counts of "
+            "people under the suppression threshold; set `false` for counts of other things."
+        ),
+    )
     thresholds: dict[Slug, float] = Field(
         description=(
             "The value at which each level is reached, keyed by level id, for every level except "

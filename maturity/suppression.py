@@ -6,10 +6,10 @@ number, and say why in a note. Anything computed from a suppressed count is
 suppressed too: a rate, a change between periods, a total that would let a
 reader subtract their way back to the hidden number.
 
-Every metric with unit `count` is treated as a count of people: the framework
-format does not yet say what a count counts, and hiding a count of something
-else costs less than showing a count of people. Percent and ratio metrics are
-shown as recorded (the assessment gives no numerator to check).
+A metric with unit `count` is a count of people unless its framework says
+`counts_people: false`: hiding a count of something else costs less than showing
+a count of people. Percent and ratio metrics are shown as recorded (the
+assessment gives no numerator to check).
 """
 
 from __future__ import annotations
@@ -68,9 +68,11 @@ def count(value: float | None, threshold: int = DEFAULT_THRESHOLD) -> Shown:
     return Shown(text=_format(value, Unit.COUNT), value=value, suppressed=False)
 
 
-def metric(value: float | None, unit: Unit, threshold: int = DEFAULT_THRESHOLD) -> Shown:
-    """A metric's recorded value: counts as `count` does; percentages and ratios as given."""
-    if unit is Unit.COUNT:
+def metric(
+    value: float | None, unit: Unit, threshold: int = DEFAULT_THRESHOLD, people: bool = True
+) -> Shown:
+    """A metric's recorded value: counts of people as `count` does; anything else as given."""
+    if unit is Unit.COUNT and people:
         return count(value, threshold)
     if value is None:
         return NONE
@@ -107,6 +109,7 @@ def total(
     raw: Sequence[float | None],
     unit: Unit,
     threshold: int = DEFAULT_THRESHOLD,
+    people: bool = True,
 ) -> Shown:
     """A total of counts, of which some may be suppressed.
 
@@ -119,6 +122,6 @@ def total(
     if sum(p.suppressed for p in parts) == 1:
         return Shown(text=SUPPRESSED, value=None, suppressed=True)
     value = float(sum(known))
-    if unit is Unit.COUNT and is_small(value, threshold):
+    if unit is Unit.COUNT and people and is_small(value, threshold):
         return Shown(text=SUPPRESSED, value=None, suppressed=True)
     return Shown(text=_format(value, unit), value=value, suppressed=False)

@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "maturity"
-CORE = ["framework", "assessment", "scoring", "benchmark", "gaps", "plan"]
+CORE = [
+    "framework",
+    "assessment",
+    "scoring",
+    "benchmark",
+    "gaps",
+    "plan",
+    "board",
+    "suppression",
+    "progress",
+]
 FORBIDDEN = {
     "click",
     "jinja2",

@@ -16,9 +16,9 @@ from typing import Any
 # costs ~25 ms on every command; `maturity` uses none, so skip the search in the CLI process.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-import click  # noqa: E402
+import click
 
-from maturity import __version__  # noqa: E402
+from maturity import __version__
 from maturity.errors import InvalidFileError, MaturityError
 
 # command name -> "module:attribute"
@@ -30,7 +30,7 @@ COMMANDS = {
     "history": "maturity.cli.store:history",
     "export": "maturity.cli.store:export",
     "benchmark": "maturity.cli.benchmark:benchmark_command",
-    "plan": "maturity.cli.plan:plan_command",
+    "plan": "maturity.cli.plan:plan_group",
     "workbook": "maturity.cli.workbook:workbook_command",
     "report": "maturity.cli.report:report",
 }

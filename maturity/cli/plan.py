@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from maturity.cli.plan_update import update_command
+from maturity.cli.store import store_option
 from maturity.errors import MaturityError
 
 if TYPE_CHECKING:
@@ -32,17 +34,36 @@ def default_name(unit: str, period: str, fmt: str) -> str:
     return f"{slug(unit.split('/')[-1])}-{period.replace('/', '-')}-plan.{fmt}"
 
 
-@click.command(name="plan")
+class _PlanGroup(click.Group):
+    """`maturity plan FILE...` drafts plans; `maturity plan update PLAN ...` tracks one.
+
+    Anything that is not a subcommand's name goes to `draft`, so the plain form works.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or args[0] not in self.commands:
+            args = ["draft", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_PlanGroup, name="plan")
+def plan_group() -> None:
+    """Draft action plans from assessments, and track their progress.
+
+    `maturity plan FILE...` is short for `maturity plan draft FILE...`.
+
+    \b
+    Example:
+        maturity plan assessments/2025-26/adult-social-care.yaml -o asc-plan.pdf
+        maturity plan update asc-plan.yaml --ref workforce.representation --status "On track"
+    """
+
+
+@plan_group.command(name="draft")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[FILE]...")
 @click.option("--unit", help="With --period: read the unit's current assessment from the store.")
 @click.option("--period", help="The period to read from the store, e.g. 2025/26.")
-@click.option(
-    "--store",
-    "store_url",
-    default="maturity.db",
-    show_default=True,
-    help="The store (a SQLite file or SQLAlchemy URL) for --unit/--period.",
-)
+@store_option
 @click.option(
     "--target",
     "target_level",
@@ -130,6 +151,7 @@ def plan_command(
         maturity plan assessments/2025-26/adult-social-care.yaml --target established
         maturity plan assessments/2025-26/*.yaml -o out/plans/
         maturity plan --unit "City Council/Housing" --period 2025/26 --format csv
+        maturity plan draft assessments/2025-26/hr-od.yaml --format yaml -o hr-plan.yaml
     """
     from maturity.output import check_writable
     from maturity.plan import PlanConfig
@@ -266,3 +288,6 @@ def _write(
         write_atomic(path, html_document(report), force)
         return 0
     return write_pdf(report, path, force)
+
+
+plan_group.add_command(update_command)
