@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
-# The main job on the built-in framework and the sample assessments:
-# validate the frameworks, score this year's samples, and write an action plan for every unit.
+# The main job on the built-in framework and the sample assessments: validate the frameworks,
+# import three years of samples into a fresh store, print the benchmark, and write the board
+# pack and an action plan for every unit (PDFs in $out/reports).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-out}
 m=.venv/bin/maturity
+store="$out/maturity.db"
 mkdir -p "$out"
+rm -f "$store" "$store-wal" "$store-shm"   # the demo starts from an empty store each time
+
 echo "== Built-in frameworks"
 $m framework validate frameworks/*.yaml
-$m framework list
 echo
-echo "== Scores, 2025/26"
+echo "== Importing the sample assessments (2023/24 to 2025/26)"
+$m import assessments/2023-24 assessments/2024-25 assessments/2025-26 --store "$store" | tail -n 1
+echo
+echo "== Benchmark, 2025/26"
+$m benchmark --store "$store" --period 2025/26
+echo
+echo "== Scores, 2025/26 (also as CSV)"
 $m score assessments/2025-26/*.yaml > "$out/scores-2025-26.txt"
 $m score assessments/2025-26/*.yaml --format csv > "$out/scores-2025-26.csv"
-head -n 20 "$out/scores-2025-26.txt"
-echo "... (all scores in $out/scores-2025-26.txt and .csv)"
+echo "$out/scores-2025-26.txt, $out/scores-2025-26.csv"
 echo
-echo "== Action plans, 2025/26"
-$m plan assessments/2025-26/*.yaml -o "$out/plans" --force
+echo "== Board pack and action plans, 2025/26"
+$m report all --period 2025/26 --store "$store" -o "$out/reports" --force
