@@ -255,7 +255,10 @@ def read(path: Path) -> Source:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise InvalidFileError(
-                [f"{name}:1: the file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MB"]
+                [
+                    f"{name}:1: the file is {size / 2**20:.1f} MB, over the limit of "
+                    f"{MAX_BYTES // 2**20} MB"
+                ]
             )
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
