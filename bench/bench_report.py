@@ -25,7 +25,8 @@ from pathlib import Path
 import yaml
 
 from maturity.catalog import load_framework
-from maturity.store import import_files, open_store
+from maturity.importing import import_files
+from maturity.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 MATURITY = str(Path(sys.executable).parent / "maturity")

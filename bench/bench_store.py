@@ -91,7 +91,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from maturity.benchmark import benchmark
-    from maturity.store import import_files, open_store
+    from maturity.importing import import_files
+    from maturity.store import open_store
 
     fw = load_framework(args.framework)
     with tempfile.TemporaryDirectory(prefix="maturity-bench-") as tmp:

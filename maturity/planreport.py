@@ -177,11 +177,17 @@ def pdf_html(report: PlanReport) -> str:
 def write_pdf(report: PlanReport, path: Path, force: bool = False) -> int:
     """Render the report to a tagged PDF at `path`, atomically; the number of pages.
 
-    The chart is drawn in a second process while this one lays out the document:
-    importing matplotlib costs most of a second, which would otherwise add to every run.
+    A one-off run draws the chart in a second process while this one lays out the
+    document: importing matplotlib costs most of a second, which would otherwise add to
+    every run. A process that already has matplotlib (a batch worker) draws it itself.
     """
     from maturity.render import render_pdf
 
+    if "matplotlib.figure" in sys.modules:
+        svg = chart_svg(report)
+        return render_pdf(
+            pdf_html(report), path, force, resources={CHART: lambda: (svg, "image/svg+xml")}
+        )
     chart = _ChartProcess(report.chart_spec())
     try:
         return render_pdf(pdf_html(report), path, force, resources={CHART: chart.result})

@@ -598,11 +598,6 @@ def _has_sqlite_header(path: Path) -> bool:
         return False
 
 
-# Importing files: check every file first, then store each in its own transaction.
-
-IMPORTABLE = (".yaml", ".yml", ".xlsx")
-
-
 @dataclass(frozen=True)
 class Checked:
     """A file that passed every check, scored, kept as text ready to store.
@@ -624,6 +619,12 @@ class Checked:
     overall_score: float | None
     overall_level: str | None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Sent between processes with the framework by reference (`id@version`): a framework
+        # is 100 KB of JSON, and the receiving process loads each one once.
+        fields = {k: v for k, v in self.__dict__.items() if k != "framework"}
+        return (_checked_from, (self.framework.ref, fields))
+
     @classmethod
     def of(cls, path: Path, assessment: Assessment, fw: Framework, result: Score) -> Checked:
         text = canonical_json(assessment.model_dump(mode="json"))
@@ -643,66 +644,7 @@ class Checked:
         )
 
 
-@dataclass(frozen=True)
-class FileReport:
-    """What happened to one file: `imported`, `unchanged`, `revised` or `rejected`."""
+def _checked_from(framework_ref: str, fields: dict[str, Any]) -> Checked:
+    from maturity.catalog import load_framework
 
-    path: Path
-    status: Literal["imported", "unchanged", "revised", "rejected"]
-    detail: str
-    problems: tuple[str, ...] = ()
-
-
-def find_files(paths: list[Path]) -> list[Path]:
-    """Files as given, and every YAML or workbook file under each folder, sorted."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in IMPORTABLE and p.is_file() and not p.name.startswith(".")
-            )
-        elif not path.exists():
-            raise MaturityError(f"{path}: no such file or folder")
-        else:
-            found.append(path)
-    return found
-
-
-def check_file(path: Path) -> Checked | FileReport:
-    """Load, check and score one file; a problem becomes a `rejected` report."""
-    from maturity.errors import InvalidFileError
-    from maturity.intake import load_assessment
-    from maturity.scoring import score
-
-    try:
-        assessment, fw = load_assessment(path)
-    except InvalidFileError as exc:
-        return FileReport(path, "rejected", exc.lines[0], tuple(exc.lines))
-    except MaturityError as exc:
-        return FileReport(path, "rejected", str(exc), (str(exc),))
-    return Checked.of(path, assessment, fw, score(fw, assessment))
-
-
-def import_files(store: Store, paths: list[Path], by: str | None = None) -> list[FileReport]:
-    """Import files: every file is checked first; each valid one is stored on its own.
-
-    A rejected file stores nothing, and does not stop the others.
-    """
-    checked = [check_file(path) for path in find_files(paths)]
-    reports: list[FileReport] = []
-    for item in checked:
-        if isinstance(item, FileReport):
-            reports.append(item)
-            continue
-        try:
-            outcome = store.store(item, by=by)
-        except RejectedError as exc:
-            reports.append(FileReport(item.path, "rejected", str(exc), (str(exc),)))
-            continue
-        what = f"{item.unit} {item.period}, version {outcome.version}"
-        if outcome.previous is not None:
-            what += f" (was {outcome.previous})"
-        reports.append(FileReport(item.path, outcome.status, what))
-    return reports
+    return Checked(framework=load_framework(framework_ref), **fields)

@@ -15,7 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from maturity.cli import main
-from maturity.store import import_files, open_store
+from maturity.importing import import_files
+from maturity.store import open_store
 
 FW = "council-equality-3"
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,6 +176,7 @@ def test_import_killed_halfway_leaves_no_partial_assessment(tmp_path: Path) -> N
         import time
         from pathlib import Path
         import maturity.store as s
+        from maturity.importing import import_files
         real = s.versions_table.insert
         def slow():
             Path({str(marker)!r}).touch()
@@ -182,7 +184,7 @@ def test_import_killed_halfway_leaves_no_partial_assessment(tmp_path: Path) -> N
             return real()
         s.versions_table.insert = slow
         with s.open_store({str(db)!r}) as store:
-            s.import_files(store, [Path({str(revised)!r})])
+            import_files(store, [Path({str(revised)!r})])
         """
     )
     proc = subprocess.Popen([sys.executable, "-c", child], cwd=ROOT)
@@ -355,3 +357,26 @@ def test_export_csv(tmp_path: Path) -> None:
     responses = (tmp_path / "t" / "responses.csv").read_text().splitlines()
     assert len(responses) == 3
     assert "communities.community-data,achieving,,,Community profile 2025,," in responses[1]
+
+
+def test_a_large_import_checked_in_two_processes_stores_what_one_process_would(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "in"
+    for i in range(70):  # above the size at which checking goes to worker processes
+        write(folder, f"unit-{i:02d}.yaml", unit=f"City Council/Unit {i:02d}")
+    write(folder, "unit-bad.yaml", level="achived")
+    results = {}
+    for jobs in (1, 2):
+        with open_store(str(tmp_path / f"{jobs}.db"), create=True) as store:
+            reports = import_files(store, [folder], jobs=jobs)
+            results[jobs] = (
+                [(r.path.name, r.status, r.detail) for r in reports],
+                [
+                    (a.info.unit, a.info.content_hash, a.info.overall_score)
+                    for a in store.assessments()
+                ],
+            )
+    assert results[1] == results[2]
+    statuses = [status for _, status, _ in results[2][0]]
+    assert statuses.count("imported") == 70 and statuses.count("rejected") == 1

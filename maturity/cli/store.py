@@ -57,8 +57,15 @@ def check_unit(unit: str) -> str:
 @click.option(
     "--by", help="Who is importing (kept in the history); default: the file's submitted_by."
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    help="Processes that check files in a large import (default: one per core).",
+)
 @store_option
-def import_command(paths: tuple[Path, ...], by: str | None, store_url: str) -> None:
+def import_command(
+    paths: tuple[Path, ...], by: str | None, jobs: int | None, store_url: str
+) -> None:
     """Import assessment files (YAML or workbooks) or folders of them into the store.
 
     Every file is checked first. Each valid file is stored whole or not at all, as a
@@ -72,11 +79,21 @@ def import_command(paths: tuple[Path, ...], by: str | None, store_url: str) -> N
         maturity import assessments/2025-26/
         maturity import housing.yaml --by "Kal Sandhu" --store shared.db
     """
-    from maturity.store import find_files, import_files
+    import os
+    import sys
 
-    find_files(list(paths))  # a missing path stops the run before the store is touched
+    from maturity.importing import find_files, import_files
+
+    files = find_files(list(paths))  # a missing path stops the run before the store is touched
+    workers = jobs or os.cpu_count() or 1
     with open_store(store_url, create=True) as store:
-        reports = import_files(store, list(paths), by=by)
+        if sys.stderr.isatty() and len(files) > 20:
+            with click.progressbar(length=len(files), label="Checking", file=sys.stderr) as bar:
+                reports = import_files(
+                    store, list(paths), by=by, jobs=workers, on_checked=lambda: bar.update(1)
+                )
+        else:
+            reports = import_files(store, list(paths), by=by, jobs=workers)
     counts = dict.fromkeys(("imported", "revised", "unchanged", "rejected"), 0)
     for report in reports:
         counts[report.status] += 1
