@@ -59,7 +59,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModu
 from maturity.assessment import Assessment
 from maturity.errors import MaturityError
 from maturity.framework import Framework
-from maturity.scoring import Score
+from maturity.scoring import FrameworkRef, OverallScore, Score
 
 SCHEMA_VERSION = 1
 DEFAULT_STORE = "maturity.db"
@@ -480,6 +480,34 @@ class Store:
         stmt = select(column).where(where).order_by(v.c.period, v.c.unit)
         rows = self._run(lambda conn: [r[0] for r in conn.execute(stmt)], write=False)
         return [Score.model_validate_json(text) for text in rows]
+
+    def overall_scores(self, framework_id: str, periods: list[str]) -> list[Score]:
+        """Current scores of the periods given with only their overall result filled in.
+
+        Read from plain columns, without parsing the stored JSON: a trend across many
+        periods needs no more, and a large store answers many times faster.
+        """
+        v = versions_table
+        where = (v.c.framework_id == framework_id) & v.c.current & v.c.period.in_(periods)
+        stmt = select(
+            v.c.unit, v.c.period, v.c.respondents, v.c.overall_score, v.c.overall_level,
+            v.c.framework_version,
+        ).where(where).order_by(v.c.period, v.c.unit)  # fmt: skip
+        rows = self._run(lambda conn: list(conn.execute(stmt)), write=False)
+        return [
+            Score.model_construct(
+                framework=FrameworkRef.model_construct(id=framework_id, version=version),
+                unit=unit,
+                period=period,
+                respondents=respondents,
+                overall=OverallScore.model_construct(
+                    score=score, level=level, rating=None, completeness=1.0
+                ),
+                domains=[],
+                criteria=[],
+            )
+            for unit, period, respondents, score, level, version in rows
+        ]
 
     def assessments(self, all_versions: bool = False) -> list[StoredAssessment]:
         """Stored assessments, current ones only unless `all_versions`."""

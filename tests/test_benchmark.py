@@ -348,3 +348,21 @@ def test_benchmark_bad_input_is_one_line(store: str, args: list[str], message: s
     result = invoke("benchmark", "--store", store, *args)
     assert result.exit_code == 1
     assert result.stderr == message.format(store=store)
+
+
+def test_one_period_reads_the_same_as_that_period_of_all(tmp_path: Path) -> None:
+    # One period is read the quick way (earlier periods' overall scores only); it must
+    # agree with the full read of every period: change, trend, rank and roll-up alike.
+    db = str(tmp_path / "samples.db")
+    root = Path(__file__).resolve().parent.parent / "assessments"
+    folders = [str(root / p) for p in ("2023-24", "2024-25", "2025-26")]
+    assert invoke("import", *folders, "--store", db).exit_code == 0
+    every = json.loads(
+        invoke("benchmark", "--store", db, "--period", "all", "--format", "json").stdout
+    )
+    for period in ("2024/25", "2025/26"):
+        one = json.loads(
+            invoke("benchmark", "--store", db, "--period", period, "--format", "json").stdout
+        )
+        assert one == [r for r in every if r["period"] == period]
+        assert len(one) == 12  # 7 units and the 5 made from the units below them

@@ -108,8 +108,16 @@ def benchmark_command(
             )
         frameworks = store.frameworks(framework_id)
         several = len(store.versions_in_use(framework_id)) > 1
-        wanted = None if period == "all" else [p for p in periods if p <= period]
-        scores = store.scores(framework_id, wanted, with_criteria=several)
+        if period == "all" or several:
+            wanted = None if period == "all" else [p for p in periods if p <= period]
+            scores = store.scores(framework_id, wanted, with_criteria=several)
+        else:
+            # One period: its change needs the previous period in full; the trend needs
+            # only the overall scores of the earlier ones.
+            earlier = [p for p in periods if p < period]
+            scores = store.overall_scores(framework_id, earlier[:-1]) + store.scores(
+                framework_id, [*earlier[-1:], period]
+            )
     targets = _targets(targets_file, frameworks)
     result = benchmark(
         scores,
