@@ -132,10 +132,12 @@ def benchmark_command(
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
     if fmt == "json":
-        import json
+        from pydantic import TypeAdapter
 
-        records = [row.model_dump(mode="json") for row in result.rows]
-        click.echo(json.dumps(records, indent=2))
+        from maturity.benchmark import Row
+
+        # Serialised by pydantic's compiled core: many times quicker for a large store.
+        click.echo(TypeAdapter(list[Row]).dump_json(result.rows, indent=2).decode("utf-8"))
     elif fmt == "csv":
         click.echo(to_csv(result), nl=False)
     else:
