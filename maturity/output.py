@@ -11,6 +11,7 @@ import contextlib
 import csv
 import io
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -77,6 +78,12 @@ def neutralise(text: str) -> str:
         except ValueError:
             return "'" + text
     return text
+
+
+def slug(text: str, max_length: int = 80) -> str:
+    """A file-name-safe form of a name: `Children's Services` -> `childrens-services`."""
+    text = re.sub(r"['’]", "", text.lower())
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:max_length].strip("-") or "unit"
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], crlf: bool = False) -> str:

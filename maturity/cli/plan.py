@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,13 +22,9 @@ if TYPE_CHECKING:
 FORMATS = ["pdf", "html", "yaml", "csv"]
 
 
-def slug(text: str) -> str:
-    """`Adult Social Care` -> `adult-social-care`."""
-    text = re.sub(r"['’]", "", text.lower())
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "unit"
-
-
 def default_name(unit: str, period: str, fmt: str) -> str:
+    from maturity.output import slug
+
     """`<unit-slug>-<period with - for />-plan.<ext>`, from the unit's last part."""
     return f"{slug(unit.split('/')[-1])}-{period.replace('/', '-')}-plan.{fmt}"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,10 +16,6 @@ if TYPE_CHECKING:
     from maturity.store import Store
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unit"
-
-
 def board_name(period: str) -> str:
     """`board-pack-2025-26.pdf`."""
     return f"board-pack-{period.replace('/', '-')}.pdf"
@@ -28,7 +23,9 @@ def board_name(period: str) -> str:
 
 def plan_name(unit: str, period: str) -> str:
     """The unit's whole path as a slug, so two `Housing` units in different places differ."""
-    return f"{_slug(unit)}-{period.replace('/', '-')}-plan.pdf"
+    from maturity.output import slug
+
+    return f"{slug(unit)}-{period.replace('/', '-')}-plan.pdf"
 
 
 def _check_period(period: str) -> str:

@@ -146,17 +146,12 @@ def history(unit: str, framework_id: str | None, store_url: str) -> None:
     click.echo("* current version")
 
 
-def _slug(text: str) -> str:
-    import re
-
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:80] or "unit"
-
-
 def _export_path(item: StoredAssessment, all_versions: bool) -> Path:
+    from maturity.output import slug
+
     info = item.info
     base = Path(info.framework_id) / info.period.replace("/", "-")
-    name = "--".join(_slug(part) for part in info.unit.split("/"))
+    name = "--".join(slug(part) for part in info.unit.split("/"))
     if all_versions:
         return base / name / f"v{info.version:04d}.yaml"
     return base / f"{name}.yaml"
