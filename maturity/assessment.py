@@ -11,18 +11,21 @@ import re
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
 from maturity.errors import Problem
-from maturity.framework import NOT_APPLICABLE, Framework
+from maturity.framework import NOT_APPLICABLE, Framework, Model, Unit
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# A name is one line: no control characters (a newline in a name could forge lines in
+# the YAML an export writes).
+Name = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$"
+    ),
+]
 PERIOD = re.compile(r"^(\d{4})/(\d{2})$")
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 class Moderation(Model):
@@ -192,11 +195,11 @@ def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
             )
         if response.value is not None and criterion.metric is not None:
             metric = criterion.metric
-            if metric.unit.value == "percent" and not 0 <= response.value <= 100:
+            if metric.unit is Unit.PERCENT and not 0 <= response.value <= 100:
                 problems.append(
                     Problem((*loc, "value"), f"{response.value:g} is not a percentage (0 to 100)")
                 )
-            elif metric.unit.value == "count" and (
+            elif metric.unit is Unit.COUNT and (
                 response.value < 0 or response.value != int(response.value)
             ):
                 problems.append(

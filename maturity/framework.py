@@ -29,7 +29,7 @@ NOT_APPLICABLE = "not_applicable"
 class Model(BaseModel):
     """Base for every file-backed model: strict about unknown keys and YAML's type coercions."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class Rule(StrEnum):
@@ -238,7 +238,11 @@ class Framework(Model):
     domains: list[Domain] = Field(min_length=1, description="The domains, in order.")
 
     model_config = ConfigDict(
-        extra="forbid", strict=True, frozen=True, ignored_types=(cached_property,)
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        allow_inf_nan=False,
+        ignored_types=(cached_property,),
     )
 
     @model_validator(mode="after")

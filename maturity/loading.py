@@ -310,7 +310,11 @@ def _describe(source: Source, loc: Loc, error: Any) -> str:
     if kind == "string_type" and isinstance(value, int | float):
         return f"expected text, found the number {value}; put it in quotes"
     if kind == "string_pattern_mismatch" and isinstance(value, str):
-        return f"'{value}' is not a valid id: use lowercase letters, digits and hyphens"
+        if str((error.get("ctx") or {}).get("pattern", "")).startswith("^[a-z0-9]"):
+            return f"'{value}' is not a valid id: use lowercase letters, digits and hyphens"
+        return "must be one line of text, without line breaks or control characters"
+    if kind == "finite_number":
+        return f"expected a number, found {value!r}"
     if kind == "enum":
         expected = (error.get("ctx") or {}).get("expected", "")
         return f"'{value}' is not one of {expected}"

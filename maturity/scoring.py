@@ -109,28 +109,38 @@ class _Part:
     score: float
     weight: float
     rank: int
-    count: int  # criteria behind it, so a `sum` can be read back per criterion
+    count: int  # criteria summed into `score` (1 unless it is a `sum`), to read it per criterion
+
+
+def _combine(rule: Rule, values: Sequence[float], weights: Sequence[float]) -> float:
+    if rule is Rule.MEAN:
+        return sum(values) / len(values)
+    if rule is Rule.WEIGHTED_MEAN:
+        return sum(v * w for v, w in zip(values, weights, strict=True)) / sum(weights)
+    if rule is Rule.SUM:
+        return sum(values)
+    return min(values)
 
 
 def _roll_up(fw: Framework, rule: Rule, parts: Sequence[_Part]) -> tuple[float, int] | None:
-    """Combine parts by `rule` into (score, level rank); None when there is nothing to combine."""
+    """Combine parts by `rule` into (score, level rank); None when there is nothing to combine.
+
+    The score is the rule applied to the parts' scores. The level is read from the same
+    rule applied per criterion, so a total of points is never compared with one level's
+    points (a `sum` reads its total per criterion; a mean of sums reads each sum so).
+    """
     if not parts:
         return None
-    scores = [p.score for p in parts]
     if rule is Rule.STAGED:
         rank = min(p.rank for p in parts)
         return fw.levels[rank].points, rank
-    if rule is Rule.MEAN:
-        score = sum(scores) / len(scores)
-    elif rule is Rule.WEIGHTED_MEAN:
-        score = sum(p.score * p.weight for p in parts) / sum(p.weight for p in parts)
-    elif rule is Rule.SUM:
-        score = sum(scores)
+    weights = [p.weight for p in parts]
+    score = _combine(rule, [p.score for p in parts], weights)
+    if rule is Rule.SUM:
         per_criterion = score / sum(p.count for p in parts)
-        return score, fw.rank[fw.level_for_score(per_criterion).id]
     else:
-        score = min(scores)
-    return score, fw.rank[fw.level_for_score(score).id]
+        per_criterion = _combine(rule, [p.score / p.count for p in parts], weights)
+    return score, fw.rank[fw.level_for_score(per_criterion).id]
 
 
 def effective_level(fw: Framework, ref: str, response: Response | None) -> CriterionScore:
@@ -166,7 +176,7 @@ def effective_level(fw: Framework, ref: str, response: Response | None) -> Crite
             and fw.rank[claimed] >= fw.rank[threshold]
         ):
             level = fw.level_ids[max(fw.rank[threshold] - 1, 0)]
-            capped = True
+            capped = level != claimed  # an evidence rule from the lowest level caps nothing
     score = None if level == NOT_APPLICABLE else fw.level(level).points
     return CriterionScore(
         id=ref,
@@ -227,7 +237,8 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
             )
         )
         if rolled is not None:
-            domain_parts.append(_Part(rolled[0], domain.weight, rolled[1], len(parts)))
+            summed = len(parts) if fw.scoring.domain_rule is Rule.SUM else 1
+            domain_parts.append(_Part(rolled[0], domain.weight, rolled[1], summed))
     overall = _roll_up(fw, fw.scoring.overall_rule, domain_parts)
     return Score(
         framework=FrameworkRef(id=fw.id, version=fw.version),

@@ -206,3 +206,37 @@ def test_a_blank_assessment_quotes_what_yaml_would_misread() -> None:
     text = blank_assessment(fw, "No: #1 Council/Yes", "2025/26")
     a = loading.validate(loading.parse(text, "blank.yaml"), Assessment)
     assert a.unit == "No: #1 Council/Yes"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('submitted_by: "Ann\\nrespondents: 50 #"',
+         "x.yaml:4: submitted_by: must be one line of text, without line breaks or control "
+         "characters"),
+        ("respondents: .nan", "x.yaml:4: respondents: expected a number, found nan"),
+    ],
+)  # fmt: skip
+def test_names_are_one_line_and_numbers_finite(line: str, message: str) -> None:
+    from maturity import loading
+    from maturity.errors import InvalidFileError
+
+    text = f"framework: council-equality-3\nunit: City Council/Housing\nperiod: 2025/26\n{line}\n"
+    with pytest.raises(InvalidFileError) as caught:
+        loading.validate(loading.parse(text, "x.yaml"), Assessment)
+    assert caught.value.lines == [message]
+
+
+def test_a_metric_value_that_is_not_a_number_is_refused_not_a_crash() -> None:
+    from maturity import loading
+    from maturity.errors import InvalidFileError
+
+    text = (
+        "framework: council-equality-3\nunit: City Council/Housing\nperiod: 2025/26\n"
+        "responses:\n  workforce.staff-networks:\n    value: .nan\n"
+    )
+    with pytest.raises(InvalidFileError) as caught:
+        loading.validate(loading.parse(text, "x.yaml"), Assessment)
+    assert caught.value.lines == [
+        "x.yaml:6: response 'workforce.staff-networks' > value: expected a number, found nan"
+    ]

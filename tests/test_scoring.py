@@ -459,3 +459,37 @@ def test_respondents_of_different_units_do_not_merge() -> None:
         "cannot merge 'City Council/Libraries' 2025/26 with 'City Council/Housing' 2025/26: "
         "respondents must share the unit, period and framework"
     )
+
+
+@pytest.mark.parametrize(
+    ("domain_rule", "overall_rule"),
+    [("mean", "sum"), ("sum", "mean"), ("sum", "minimum"), ("sum", "weighted_mean"),
+     ("sum", "sum"), ("minimum", "sum")],
+)  # fmt: skip
+def test_mixed_rules_read_levels_per_criterion(domain_rule: str, overall_rule: str) -> None:
+    # Every criterion at l2 (2 points): domains of 3 and 2 criteria. Whatever the rules,
+    # every domain and the whole are at l2. Sums of points are 6 and 4 (overall 10 with
+    # `sum`), but a level is read per criterion: 6 / 3 = 4 / 2 = 10 / 5 = 2 points = l2.
+    fw = make_framework(
+        points=(1, 2, 3, 4), domains=((1, 1, 1), (1, 1)), domain_rule=domain_rule,
+        overall_rule=overall_rule,
+    )  # fmt: skip
+    responses = {ref: Response(level="l2") for ref in fw.criteria}
+    result = score(
+        fw, Assessment(framework="tiny", unit="U", period="2025/26", responses=responses)
+    )
+    assert [d.level for d in result.domains] == ["l2", "l2"]
+    assert result.overall.level == "l2"
+
+
+def test_an_evidence_rule_from_the_lowest_level_caps_nothing() -> None:
+    # Capping a claim at the lowest level to the level below it leaves it where it was.
+    fw = make_framework(points=(1, 2, 3), evidence_required_from="l1")
+    result = score(
+        fw,
+        Assessment(
+            framework="tiny", unit="U", period="2025/26", responses={"d1.c1": Response(level="l1")}
+        ),
+    )
+    assert result.criteria[0].level == "l1"
+    assert not result.criteria[0].capped

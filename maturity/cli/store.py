@@ -158,19 +158,20 @@ def _export_path(item: StoredAssessment, all_versions: bool) -> Path:
 
 
 def _assessment_yaml(item: StoredAssessment) -> str:
-    import yaml
+    from maturity.assessment_yaml import dump_assessment
 
-    data = item.assessment.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     info = item.info
+
+    def one_line(value: object) -> str:  # names and file names are user text: no line breaks
+        return " ".join(str(value).split())
+
     head = (
-        f"# Exported from the maturity store: version {info.version} of {info.unit} "
+        f"# Exported from the maturity store: version {info.version} of {one_line(info.unit)} "
         f"{info.period}{' (current)' if info.current else ''}\n"
-        f"# imported {info.imported_at} by {info.imported_by or '-'} from {info.source}; "
-        f"content sha256 {info.content_hash}\n"
+        f"# imported {info.imported_at} by {one_line(info.imported_by or '-')} from "
+        f"{one_line(info.source)}; content sha256 {info.content_hash}\n"
     )
-    return head.replace("\r", " ") + yaml.safe_dump(
-        data, sort_keys=False, allow_unicode=True, width=100
-    )
+    return head + dump_assessment(item.assessment)
 
 
 def _versions_csv(items: list[StoredAssessment]) -> str:
