@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from maturity.assessment import Assessment, Response
 from maturity.errors import MaturityError
-from maturity.framework import Framework
+from maturity.framework import Framework, Rule
 from maturity.scoring import Score, score
 
 
@@ -226,6 +226,12 @@ def roll_up(fw: Framework, entries: list[_Entry], weighting: Weighting) -> list[
     for e in entries:
         by_period[e.period][e.unit] = e
     made: list[_Entry] = []
+    # A `sum` is read per criterion, as scoring reads it (see scoring._roll_up).
+    summed = fw.scoring.domain_rule is Rule.SUM
+    counts = {d.id: len(d.criteria) if summed else 1 for d in fw.domains}
+    overall_count: float = sum(counts.values())
+    if fw.scoring.overall_rule is not Rule.SUM:
+        overall_count /= len(fw.domains)  # exact when domains have as many criteria each
     for period, units in by_period.items():
         parents = {u.rsplit("/", 1)[0] for u in units if "/" in u}
         ancestors = set()
@@ -251,10 +257,10 @@ def roll_up(fw: Framework, entries: list[_Entry], weighting: Weighting) -> list[
                 period=period,
                 respondents=sum(k.respondents for k in kids),
                 overall=overall,
-                overall_level=None if overall is None else fw.level_for_score(overall).id,
+                overall_level=None if overall is None else _level(fw, overall, overall_count),
                 domains=domains,
                 levels={
-                    d: None if s is None else fw.level_for_score(s).id for d, s in domains.items()
+                    d: None if s is None else _level(fw, s, counts[d]) for d, s in domains.items()
                 },
                 rolled_up=True,
                 units=sum(k.units for k in kids),
@@ -264,6 +270,10 @@ def roll_up(fw: Framework, entries: list[_Entry], weighting: Weighting) -> list[
             if "/" in unit:
                 children[unit.rsplit("/", 1)[0]].append(entry)
     return made
+
+
+def _level(fw: Framework, score: float, count: float) -> str:
+    return fw.level_for_score(score / count).id
 
 
 def _slope(points: list[tuple[int, float]]) -> float | None:
