@@ -245,7 +245,29 @@ def _not_yaml(name: str, exc: yaml.YAMLError) -> InvalidFileError:
     opened = exc.context_mark
     if exc.problem and exc.context and opened is not None and opened.line + 1 != line:
         what = f"{what} ({exc.context} on line {opened.line + 1})"
-    return InvalidFileError([f"{name}:{line}: not valid YAML: {what}"])
+    return InvalidFileError([f"{name}:{line}: not valid YAML: {what}{_hint(str(what))}"])
+
+
+# What YAML's messages usually mean, for people who do not write YAML every day.
+HINTS = {
+    "'\\t'": "indent with spaces, not tabs",
+    "tab character": "indent with spaces, not tabs",
+    "mapping values are not allowed": (
+        "check this line is indented like the lines around it, and put text containing "
+        "': ' in quotes"
+    ),
+    "did not find expected key": "check this line is indented like the lines around it",
+    "did not find expected '-' indicator": "check the list items line up under each other",
+    "found unexpected end of stream": "a quote or bracket is not closed",
+    "found unknown escape character": "use single quotes around text containing a backslash",
+}
+
+
+def _hint(what: str) -> str:
+    for clue, hint in HINTS.items():
+        if clue in what:
+            return f"; {hint}"
+    return ""
 
 
 def read(path: Path) -> Source:

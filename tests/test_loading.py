@@ -115,7 +115,7 @@ def test_deep_nesting_is_refused_not_a_crash(text: str, line: int) -> None:
         (
             "id: x\n\tname: y\n",
             "x.yaml:2: not valid YAML: found a tab character that violates "
-            "indentation (while scanning a plain scalar on line 1)",
+            "indentation (while scanning a plain scalar on line 1); indent with spaces, not tabs",
         ),
         (
             "a: !!python/object:os.system x\n",
