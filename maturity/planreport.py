@@ -160,9 +160,13 @@ def chart_svg(report: PlanReport) -> bytes:
 
 def html_document(report: PlanReport) -> str:
     """A self-contained HTML document (styles and chart inline), for a browser or the web."""
+    from markupsafe import Markup
+
     from maturity.render import render_html, reports_dir
 
-    css = (reports_dir() / "base.css").read_text(encoding="utf-8")
+    # Our own bundled file, not user text: escaping it would turn its quotes into `&#34;`,
+    # which CSS does not read (the font and the page numbers would be dropped).
+    css = Markup((reports_dir() / "base.css").read_text(encoding="utf-8"))
     src = "data:image/svg+xml;base64," + base64.b64encode(chart_svg(report)).decode("ascii")
     return render_html(TEMPLATE, context(report, src, css))
 

@@ -60,7 +60,9 @@ def render_html(template: str, context: Mapping[str, Any]) -> str:
 def make_fetcher(resources: Mapping[str, Resource] | None = None) -> Any:
     """A WeasyPrint URL fetcher for the bundle and `resources` only (see the module docstring).
 
-    `fetcher.served` and `fetcher.refused` list the URLs it answered and turned away.
+    `fetcher.served` and `fetcher.refused` list the URLs it answered and turned away;
+    `fetcher.errors` keeps what generated resources raised. WeasyPrint only logs a failed
+    fetch and lays the page out without it, so `render_pdf` raises the first of these.
     """
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -72,11 +74,16 @@ def make_fetcher(resources: Mapping[str, Resource] | None = None) -> Any:
             super().__init__(allowed_protocols=["file", GENERATED_SCHEME])
             self.served: list[str] = []
             self.refused: list[str] = []
+            self.errors: list[Exception] = []
 
         def fetch(self, url: str, headers: object = None) -> Any:
             name = url.split(":", 1)[1] if url.startswith(f"{GENERATED_SCHEME}:") else None
             if name is not None and name in generated:
-                body, mime = generated[name]()
+                try:
+                    body, mime = generated[name]()
+                except Exception as exc:
+                    self.errors.append(exc)
+                    raise
                 self.served.append(url)
                 return URLFetcherResponse(url, body, {"Content-Type": mime})
             path = _bundled_path(url, root)
@@ -118,20 +125,28 @@ def render_pdf(
 ) -> int:
     """Render HTML to a tagged PDF at `path`, atomically; return the number of pages.
 
-    An existing file is replaced only with `force`; a failed render leaves no file.
+    An existing file is replaced only with `force`; a failed render leaves no file, and
+    neither does a generated resource (a chart) that failed: its error is raised.
     """
     from weasyprint import HTML
 
     fetcher = fetcher or make_fetcher(resources)
     pages = 0
 
+    def raise_failed_resource() -> None:
+        errors = getattr(fetcher, "errors", [])
+        if errors:
+            raise errors[0]
+
     def write(tmp: Path) -> None:
         nonlocal pages
         document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher).render(
             pdf_variant=PDF_VARIANT
         )
+        raise_failed_resource()
         pages = len(document.pages)
         document.write_pdf(tmp, pdf_variant=PDF_VARIANT)
+        raise_failed_resource()
 
     write_with(path, write, force)
     return pages

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from plan_fixtures import assessment, framework
 
 from maturity.cli import main
+from maturity.errors import MaturityError
 from maturity.gaps import Targets
 from maturity.plan import PlanConfig
 from maturity.planfile import load_plan
@@ -138,6 +139,14 @@ def test_html_escapes_untrusted_text() -> None:
     assert "&lt;b&gt;Jane&lt;/b&gt; &amp; Co" in html
 
 
+def test_html_keeps_the_bundled_styles_quotes() -> None:
+    html = html_document(make_report())
+    style = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert 'font-family: "DejaVu Sans", sans-serif;' in style
+    assert 'content: "Page " counter(page)' in style
+    assert "&#34;" not in style
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -177,6 +186,16 @@ def test_failed_render_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monkey
     path = tmp_path / "plan.pdf"
     with pytest.raises(RuntimeError):
         render_pdf("<html lang='en'><title>t</title><p>x</p></html>", path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_chart_fails_the_render_and_leaves_no_file(tmp_path: Path) -> None:
+    def broken() -> tuple[bytes, str]:
+        raise MaturityError("drawing the summary chart failed: no fonts")
+
+    path = tmp_path / "plan.pdf"
+    with pytest.raises(MaturityError, match=r"^drawing the summary chart failed: no fonts$"):
+        render_pdf(pdf_html(make_report()), path, resources={CHART: broken})
     assert list(tmp_path.iterdir()) == []
 
 
