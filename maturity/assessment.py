@@ -148,6 +148,33 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+def normalise_levels(fw: Framework, assessment: Assessment) -> Assessment:
+    """Levels written as a level's name or in another case (`Established`) become its id.
+
+    Teams see level names everywhere (workbooks, plans), so they write them; the
+    meaning is the same and nothing else changes.
+    """
+    known = {NOT_APPLICABLE: NOT_APPLICABLE}
+    for level in fw.levels:
+        known[level.name.casefold()] = level.id
+        known[level.id.casefold()] = level.id
+    known["not applicable"] = NOT_APPLICABLE
+
+    def canonical(level: str | None) -> str | None:
+        return None if level is None else known.get(level.strip().casefold(), level)
+
+    responses = {}
+    for ref, response in assessment.responses.items():
+        update: dict[str, object] = {}
+        if canonical(response.level) != response.level:
+            update["level"] = canonical(response.level)
+        moderated = response.moderated
+        if moderated is not None and canonical(moderated.level) != moderated.level:
+            update["moderated"] = moderated.model_copy(update={"level": canonical(moderated.level)})
+        responses[ref] = response.model_copy(update=update) if update else response
+    return assessment.model_copy(update={"responses": responses})
+
+
 def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
     """Problems with an assessment that only the framework can reveal.
 

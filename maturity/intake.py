@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from maturity.assessment import Assessment, check_against
+from maturity.assessment import Assessment, check_against, normalise_levels
 from maturity.catalog import framework_for
 from maturity.errors import InvalidFileError, MaturityError, Problem
 from maturity.framework import Framework
@@ -48,6 +48,7 @@ def load_assessment(path: Path, framework: str | None = None) -> tuple[Assessmen
         raise InvalidFileError(
             [f"{path}: {exc}" if source is None else source.message(problem)]
         ) from None
+    assessment = normalise_levels(fw, assessment)
     problems = check_against(fw, assessment)
     if problems:
         if source is None:

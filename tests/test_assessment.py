@@ -240,3 +240,25 @@ def test_a_metric_value_that_is_not_a_number_is_refused_not_a_crash() -> None:
     assert caught.value.lines == [
         "x.yaml:6: response 'workforce.staff-networks' > value: expected a number, found nan"
     ]
+
+
+def test_levels_may_be_written_as_their_names_in_any_case(tmp_path: Any) -> None:
+    from maturity.intake import load_assessment
+
+    path = tmp_path / "a.yaml"
+    path.write_text(
+        "framework: council-equality-3\nunit: City Council/Housing\nperiod: 2025/26\n"
+        "responses:\n"
+        "  communities.engagement: {level: Achieving, evidence: [e]}\n"
+        "  communities.community-data: {level: NOT APPLICABLE}\n"
+        "  leadership.procurement:\n"
+        "    level: excellent\n"
+        "    moderated: {level: ' developing ', by: Kal, rationale: Checked.}\n",
+        encoding="utf-8",
+    )
+    assessment, _ = load_assessment(path)
+    responses = assessment.responses
+    assert responses["communities.engagement"].level == "achieving"
+    assert responses["communities.community-data"].level == "not_applicable"
+    moderated = responses["leadership.procurement"].moderated
+    assert moderated is not None and moderated.level == "developing"
