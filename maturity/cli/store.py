@@ -120,7 +120,7 @@ def history(unit: str, framework_id: str | None, store_url: str) -> None:
 
     \b
     Example:
-        maturity history "City Council/Housing"
+        maturity history "City Council/Housing/Housing Services"
     """
     unit = check_unit(unit)
     with open_store(store_url) as store:

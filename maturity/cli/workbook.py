@@ -48,7 +48,7 @@ def workbook_command(
         maturity workbook edi-maturity --unit "City Council/Housing" --period 2026/27 \\
             -o housing.xlsx
         maturity workbook edi-maturity --period 2026/27 \\
-            --from assessments/2025-26/housing.yaml -o housing.xlsx
+            --from assessments/2025-26/housing-services.yaml -o housing.xlsx
     """
     from maturity.catalog import load_framework
     from maturity.errors import MaturityError
