@@ -18,7 +18,6 @@ import multiprocessing
 import os
 import sys
 import time
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -26,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from maturity.errors import MaturityError
+from maturity.errors import MaturityError, write_crash_log
 
 if TYPE_CHECKING:
     from maturity.assessment import Assessment
@@ -125,19 +124,9 @@ def _call(work: Callable[[Job], int], job: Job) -> Result:
     except MaturityError as exc:
         error = str(exc).splitlines()[0]
     except Exception as exc:
-        log = _crash_log(job, exc)
+        log = write_crash_log(exc, f"job: {job.name} -> {job.output}")
         error = f"unexpected failure ({type(exc).__name__}: {exc}); details in {log}"
     return pages, time.perf_counter() - start, time.process_time() - cpu, error
-
-
-def _crash_log(job: Job, exc: BaseException) -> Path:
-    import tempfile
-
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = Path(tempfile.gettempdir()) / f"maturity-crash-{stamp}-{os.getpid()}.log"
-    text = "".join(traceback.format_exception(exc))
-    path.write_text(f"job: {job.name} -> {job.output}\n\n{text}", encoding="utf-8")
-    return path
 
 
 # Parent side.

@@ -7,6 +7,7 @@ boundary prints them as `Error: ...` lines and exits 1.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 Loc = tuple[str | int, ...]
 
@@ -44,3 +45,26 @@ class ProblemsError(ValueError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("; ".join(p.message for p in problems))
+
+
+def write_crash_log(exc: BaseException, context: str = "") -> Path:
+    """Save a bug's traceback to a new private file in the temp folder; its path.
+
+    `mkstemp` picks a name nobody else can have claimed (nor planted a symlink at) and
+    creates the file for this user only, so two crashes never share a log.
+    """
+    import os
+    import sys
+    import tempfile
+    import traceback
+
+    from maturity import __version__
+
+    fd, name = tempfile.mkstemp(prefix="maturity-crash-", suffix=".log")
+    header = f"maturity {__version__}\n{' '.join(sys.argv)}\n"
+    if context:
+        header += f"{context}\n"
+    text = "".join(traceback.format_exception(exc))
+    with os.fdopen(fd, "w", encoding="utf-8") as log:
+        log.write(f"{header}\n{text}")
+    return Path(name)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import sys
-from pathlib import Path
 from typing import Any
 
 # pydantic looks up plugins through package metadata on the first model it builds, which
@@ -19,7 +17,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 import click
 
 from maturity import __version__
-from maturity.errors import InvalidFileError, MaturityError
+from maturity.errors import InvalidFileError, MaturityError, write_crash_log
 
 # command name -> "module:attribute"
 COMMANDS = {
@@ -66,25 +64,13 @@ class Maturity(click.Group):
             click.echo("Interrupted; nothing was written.", err=True)
             ctx.exit(130)
         except Exception as exc:  # a bug: keep the details, show one line
-            log = _crash_log(exc)
+            log = write_crash_log(exc)
             click.echo(
                 f"Error: unexpected failure ({type(exc).__name__}: {exc}). This is a bug in "
                 f"maturity; the details are in {log}",
                 err=True,
             )
             ctx.exit(70)
-
-
-def _crash_log(exc: BaseException) -> Path:
-    import datetime as dt
-    import tempfile
-    import traceback
-
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = Path(tempfile.gettempdir()) / f"maturity-crash-{stamp}.log"
-    text = "".join(traceback.format_exception(exc))
-    path.write_text(f"maturity {__version__}\n{' '.join(sys.argv)}\n\n{text}", encoding="utf-8")
-    return path
 
 
 @click.group(cls=Maturity, context_settings={"help_option_names": ["-h", "--help"]})
