@@ -1,14 +1,16 @@
 """Writing files so that nothing a user saved is lost or left half-written.
 
 Every writer goes through `write_atomic`: the content goes to a temporary file in
-the same folder, then replaces the target in one step; an existing file is only
-replaced when the user said `--force`.
+the same folder, is flushed to disk, then takes the target's name in one step; an
+existing file is only replaced when the user said `--force`, even one that appeared
+while the content was being made.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import os
 import re
@@ -34,19 +36,47 @@ def check_writable(path: Path, force: bool) -> None:
 
 @contextlib.contextmanager
 def atomic_path(path: Path, force: bool = False) -> Iterator[Path]:
-    """A temporary path beside `path`; on success it replaces `path`, on failure it vanishes."""
+    """A temporary path beside `path`; on success it becomes `path`, on failure it vanishes."""
     check_writable(path, force)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         yield tmp
-        # mkstemp makes the file private (0600); give it the mode a plain write would.
-        tmp.chmod(path.stat().st_mode & 0o777 if path.exists() else _default_mode())
-        tmp.replace(path)
+        _publish(tmp, path, force)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+# errno values for "this file system has no hard links" (FAT, some network shares).
+NO_HARD_LINKS = frozenset({errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS})
+
+
+def _publish(tmp: Path, path: Path, force: bool) -> None:
+    """Move the finished `tmp` to `path`: durably, and without `force` never over a file.
+
+    The check before the work is not enough: a file may appear at `path` while we work.
+    A hard link is created only if `path` does not exist, in one step, so nobody's file
+    is replaced; only where hard links are not supported does a (racy) check remain.
+    """
+    with tmp.open("rb+") as written:
+        os.fsync(written.fileno())
+    # mkstemp makes the file private (0600); give it the mode a plain write would.
+    tmp.chmod(path.stat().st_mode & 0o777 if force and path.exists() else _default_mode())
+    if not force:
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise MaturityError(f"{path} already exists; use --force to replace it") from None
+        except OSError as exc:
+            if exc.errno not in NO_HARD_LINKS:
+                raise
+            check_writable(path, force)
+        else:
+            tmp.unlink()
+            return
+    tmp.replace(path)
 
 
 def _default_mode() -> int:
