@@ -176,3 +176,32 @@ def test_report_progress_writes_a_tagged_pdf(tmp_path: Path) -> None:
     again = CliRunner().invoke(main, ["report", "progress", str(path), "-o", str(out)])
     assert again.exit_code == 1
     assert again.output == f"Error: {out} already exists; use --force to replace it\n"
+
+
+def test_plan_update_says_when_comments_were_not_kept(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    save_plan(plan(), path, "yaml")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(f"# Housing plan, agreed at DMT\n{text}", encoding="utf-8")
+    args = ["update", str(path), "--ref", "d1.c1", "--status", "On track", "--date", "2018-10-03"]
+    result = CliRunner().invoke(_cli(), args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{path}: 'd1.c1' is On track as of 2018-10-03 (1 update)\n"
+    assert result.stderr == f"Note: comments in {path} were not kept\n"
+    assert "#" not in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "commented"),
+    [
+        ("a: b\n", False),
+        ("a: 'Ref #12'\nb: \"x # y\"\nc: d#e\nd: |\n  # in a block\n", False),
+        ("# top\na: b\n", True),
+        ("a: b  # trailing\n", True),
+        ("a:\n  - x\n  # between items\n  - y\n", True),
+    ],
+)
+def test_comments_are_told_from_hashes_inside_values(text: str, commented: bool) -> None:
+    from maturity.cli.plan_update import _has_comments
+
+    assert _has_comments(text) is commented

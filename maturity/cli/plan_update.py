@@ -6,6 +6,7 @@ A standalone click command; `maturity plan` adds it as its `update` subcommand.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import click
@@ -41,8 +42,10 @@ def update_command(
 
     The update is appended to the action's history: earlier updates are never
     changed, and the action's status becomes the latest one. The plan file is
-    replaced in one step, so it is never left half-written. Plans saved as CSV
-    cannot carry updates; save the plan as YAML (maturity plan --format yaml).
+    replaced in one step, so it is never left half-written. The file is written
+    afresh from the plan's data: comments and hand formatting in it are not kept
+    (a note says so when there were comments). Plans saved as CSV cannot carry
+    updates; save the plan as YAML (maturity plan --format yaml).
 
     \b
     Example:
@@ -61,12 +64,31 @@ def update_command(
     if not plan_path.is_file():
         raise MaturityError(f"{plan_path}: no such file")
     plan = load_plan(plan_path)
+    commented = _has_comments(plan_path.read_text(encoding="utf-8-sig"))
     day = on.date() if on else dt.date.today()
     updated = add_update(plan, ref, chosen, note, day, by)
     save_plan(updated, plan_path, "yaml", force=True)
+    if commented:
+        click.echo(f"Note: comments in {plan_path} were not kept", err=True)
     item = next(i for i in updated.items if i.ref == ref)
     count = len(item.updates)
     click.echo(
         f"{plan_path}: '{ref}' is {item.status} as of {day.isoformat()} "
         f"({count} update{'s' if count != 1 else ''})"
     )
+
+
+def _has_comments(text: str) -> bool:
+    """Whether YAML `text` has a `#` comment (a `#` inside a quoted or block value is not one)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    values = [
+        (token.start_mark.index, token.end_mark.index)
+        for token in yaml.scan(text, Loader=loader)
+        if isinstance(token, yaml.ScalarToken)
+    ]
+    for found in re.finditer(r"(?:^|(?<=[ \t]))#", text, re.MULTILINE):
+        if not any(start <= found.start() < end for start, end in values):
+            return True
+    return False
