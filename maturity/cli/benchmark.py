@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from maturity.cli.common import check_period, choose_framework
 from maturity.cli.store import check_unit, open_store, store_option
 from maturity.errors import MaturityError
 
@@ -73,31 +74,13 @@ def benchmark_command(
         maturity benchmark --period all --unit "City Council/Adults" --format json
         maturity benchmark --targets targets.yaml --roll-up equal
     """
-    from maturity.assessment import parse_period
     from maturity.benchmark import Weighting, benchmark
 
     if period is not None and period != "all":
-        try:
-            parse_period(period)
-        except ValueError as exc:
-            raise MaturityError(f"--period: {exc}") from None
+        check_period(period)
     unit = check_unit(unit_prefix) if unit_prefix is not None else None
     with open_store(store_url) as store:
-        known = store.framework_ids()
-        if framework_id is None:
-            if len(known) > 1:
-                raise MaturityError(
-                    f"{store.name} holds several frameworks ({', '.join(known)}); "
-                    "choose one with --framework"
-                )
-            if not known:
-                raise MaturityError(f"{store.name} holds no assessments yet")
-            framework_id = known[0]
-        elif framework_id not in known:
-            raise MaturityError(
-                f"no framework '{framework_id}' in {store.name} "
-                f"(it holds: {', '.join(known) or 'none'})"
-            )
+        framework_id = choose_framework(store, framework_id)
         periods = store.periods(framework_id)
         if period is None:
             period = periods[-1]

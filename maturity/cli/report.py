@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from maturity.cli.common import check_period, choose_framework
 from maturity.cli.store import open_store, store_option
 from maturity.errors import MaturityError
 
@@ -28,42 +29,13 @@ def plan_name(unit: str, period: str) -> str:
     return f"{slug(unit)}-{period.replace('/', '-')}-plan.pdf"
 
 
-def _check_period(period: str) -> str:
-    from maturity.assessment import parse_period
-
-    try:
-        parse_period(period)
-    except ValueError as exc:
-        raise MaturityError(str(exc)) from None
-    return period
-
-
-def _framework_id(store: Store, given: str | None) -> str:
-    known = store.framework_ids()
-    if given is not None:
-        if given not in known:
-            raise MaturityError(
-                f"{store.name} has no scores for framework '{given}'; "
-                f"it has: {', '.join(known) or 'none'}"
-            )
-        return given
-    if not known:
-        raise MaturityError(f"{store.name} is empty; import assessments first")
-    if len(known) > 1:
-        raise MaturityError(
-            f"{store.name} holds several frameworks ({', '.join(known)}); "
-            "choose one with --framework"
-        )
-    return known[0]
-
-
 def load_board(
     store: Store, period: str, framework: str | None, threshold: int, organisation: str | None
 ) -> BoardPack:
     """The board pack for `period` from the store's current scores."""
     from maturity.board import build_board
 
-    framework_id = _framework_id(store, framework)
+    framework_id = choose_framework(store, framework)
     scores = store.scores(framework_id, with_criteria=True)
     frameworks = store.frameworks(framework_id)
     return build_board(scores, frameworks, period, threshold=threshold, organisation=organisation)
@@ -124,7 +96,7 @@ def board_command(
     from maturity.boardreport import write_pdf
     from maturity.output import check_writable
 
-    _check_period(period)
+    check_period(period)
     path = output or Path(board_name(period))
     check_writable(path, force)
     with open_store(store_url) as store:
@@ -210,13 +182,13 @@ def all_command(
     from maturity.batch import Job
     from maturity.output import check_writable
 
-    _check_period(period)
+    check_period(period)
     if out_dir.exists() and not out_dir.is_dir():
         raise MaturityError(f"{out_dir} is a file; give a folder for -o")
     today = dt.date.today()
     with open_store(store_url) as store:
         pack = load_board(store, period, framework, threshold, organisation)
-        framework_id = _framework_id(store, framework)
+        framework_id = choose_framework(store, framework)
         frameworks = {fw.ref: fw for fw in store.frameworks(framework_id)}
         stored = [
             s
