@@ -29,6 +29,7 @@ from maturity import suppression
 from maturity.benchmark import Row, Weighting, align, benchmark
 from maturity.errors import MaturityError
 from maturity.framework import NOT_APPLICABLE, Direction, Framework, Metric, Unit
+from maturity.plan import format_number
 from maturity.scoring import Score
 from maturity.suppression import Shown
 
@@ -221,10 +222,6 @@ def _unit_row(fw: Framework, row: Row, previous: Row | None, goals: Mapping[str,
     )
 
 
-def _number(value: float, unit: Unit) -> str:
-    return f"{value:g}%" if unit is Unit.PERCENT else f"{value:g}"
-
-
 def _hidden_met(metric: Metric, threshold: int) -> bool | None:
     """Whether a suppressed count meets its target, when `[c]` (under the threshold) says so."""
     largest = threshold - 1  # a suppressed count is a whole number under the threshold
@@ -285,7 +282,7 @@ def _metrics(
                 name=metric.name,
                 unit=metric.unit,
                 direction=metric.direction,
-                target=f"{comparison} {_number(metric.target, metric.unit)}",
+                target=f"{comparison} {format_number(metric.target, metric.unit)}",
                 reported=len(values),
                 met=sum(1 for c in cells if c.target_met),
                 summary_label=label,

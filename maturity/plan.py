@@ -126,7 +126,8 @@ def timeframe(steps: int, horizon_months: int = 24) -> str:
     return f"{2 * quarter}-{horizon_months} months"
 
 
-def _number(value: float, unit: Unit) -> str:
+def format_number(value: float, unit: Unit) -> str:
+    """A metric's value or target as a report shows it: `12.5%`, `40`, `0.8`."""
     text = f"{value:g}"
     return text + "%" if unit is Unit.PERCENT else text
 
@@ -148,11 +149,11 @@ def draft_item(
         measures.append(criterion.evidence[outcome_level])
     if gap.metric is not None:
         m = gap.metric
-        now = "no value recorded" if m.value is None else f"now {_number(m.value, m.unit)}"
-        measures.append(f"{m.name}: target {_number(m.target, m.unit)} ({now})")
+        now = "no value recorded" if m.value is None else f"now {format_number(m.value, m.unit)}"
+        measures.append(f"{m.name}: target {format_number(m.target, m.unit)} ({now})")
         if not gap.steps:
             what = m.name[:1].lower() + m.name[1:]
-            actions.append(f"Bring {what} to the target of {_number(m.target, m.unit)}")
+            actions.append(f"Bring {what} to the target of {format_number(m.target, m.unit)}")
     if response is not None:
         actions += response.actions
     if not measures:

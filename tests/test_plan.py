@@ -11,8 +11,17 @@ import pytest
 from plan_fixtures import assessment, framework
 
 from maturity.errors import InvalidFileError, MaturityError
+from maturity.framework import Unit
 from maturity.gaps import Targets, find_gaps
-from maturity.plan import COLUMNS, ActionPlan, PlanConfig, Status, draft_plan, timeframe
+from maturity.plan import (
+    COLUMNS,
+    ActionPlan,
+    PlanConfig,
+    Status,
+    draft_plan,
+    format_number,
+    timeframe,
+)
 from maturity.planfile import load_plan, plan_csv, save_plan
 from maturity.scoring import score
 
@@ -159,3 +168,12 @@ def test_saving_never_overwrites_without_force(tmp_path: Path) -> None:
     assert path.read_text() == "keep me"
     save_plan(plan, path, "yaml", force=True)
     assert load_plan(path) == plan
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [(12.5, Unit.PERCENT, "12.5%"), (16.0, Unit.PERCENT, "16%"), (40.0, Unit.COUNT, "40"),
+     (0.8, Unit.RATIO, "0.8")],
+)  # fmt: skip
+def test_metric_numbers_read_as_reports_show_them(value: float, unit: Unit, shown: str) -> None:
+    assert format_number(value, unit) == shown

@@ -10,6 +10,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from maturity.assessment import Assessment, Response
 from maturity.framework import NOT_APPLICABLE, Criterion, Direction, Domain, Framework, Unit
+from maturity.plan import format_number
 from maturity.workbook.meta import NOT_APPLICABLE_NAME, MetaRows
 from maturity.workbook.style import WIDTHS, lines, page, protect, put, span
 
@@ -89,7 +90,7 @@ def _criterion(
         descriptor = " ".join(criterion.descriptors[level.id].split())
         evidence = " ".join(criterion.evidence.get(level.id, "").split())
         if metric is not None and level.id in metric.thresholds:
-            reached = _number(metric.thresholds[level.id], metric.unit)
+            reached = format_number(metric.thresholds[level.id], metric.unit)
             more = "or more" if metric.direction is Direction.HIGHER else "or less"
             evidence = f"{evidence}\nReached when the measured value is {reached} {more}.".strip()
         put(ws, f"A{row}", level.name, "label")
@@ -120,7 +121,7 @@ def _criterion(
                 "value",
                 response.value if response else None,
                 f"{metric.name}: {UNIT_RULES[metric.unit].hint}. "
-                f"Target {_number(metric.target, metric.unit)}; {better} is better.",
+                f"Target {format_number(metric.target, metric.unit)}; {better} is better.",
                 1,
             )
         )
@@ -165,10 +166,6 @@ def _criterion(
         ws.add_data_validation(dv)
         dv.add(coord)
     return row
-
-
-def _number(value: float, unit: Unit) -> str:
-    return f"{value:g}%" if unit is Unit.PERCENT else f"{value:g}"
 
 
 def _level_validation(levels_range: str) -> DataValidation:
