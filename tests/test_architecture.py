@@ -72,3 +72,30 @@ def test_the_check_catches_an_edge_import() -> None:
 
 def test_the_framework_assessment_and_scoring_core_exist() -> None:
     assert all((PACKAGE / f"{m}.py").exists() for m in ("framework", "assessment", "scoring"))
+
+
+def stray_strings(tree: ast.AST) -> list[int]:
+    """Lines of strings inside a function that are not its docstring: they do nothing."""
+    return [
+        statement.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for statement in node.body[1:]
+        if isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and isinstance(statement.value.value, str)
+    ]
+
+
+def test_every_docstring_comes_first_in_its_function() -> None:
+    found = {
+        str(path.relative_to(PACKAGE)): lines
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (lines := stray_strings(ast.parse(path.read_text(encoding="utf-8"))))
+    }
+    assert found == {}
+
+
+def test_the_check_catches_a_docstring_after_an_import() -> None:
+    source = 'def f():\n    import os\n\n    """What f does."""\n    return os\n'
+    assert stray_strings(ast.parse(source)) == [4]

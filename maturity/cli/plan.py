@@ -23,9 +23,9 @@ FORMATS = ["pdf", "html", "yaml", "csv"]
 
 
 def default_name(unit: str, period: str, fmt: str) -> str:
+    """`<unit-slug>-<period with - for />-plan.<ext>`, from the unit's last part."""
     from maturity.output import slug
 
-    """`<unit-slug>-<period with - for />-plan.<ext>`, from the unit's last part."""
     return f"{slug(unit.split('/')[-1])}-{period.replace('/', '-')}-plan.{fmt}"
 
 
