@@ -38,15 +38,46 @@ def check_writable(path: Path, force: bool) -> None:
 def atomic_path(path: Path, force: bool = False) -> Iterator[Path]:
     """A temporary path beside `path`; on success it becomes `path`, on failure it vanishes."""
     check_writable(path, force)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         yield tmp
         _publish(tmp, path, force)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename in (str(tmp), str(path), tmp, path):
+            raise _cannot_write(path, exc) from None
         raise
+
+
+def _reason(exc: OSError) -> str:
+    return {
+        errno.EROFS: "the disk is read-only",
+        errno.EACCES: "no permission to write there",
+        errno.EPERM: "no permission to write there",
+        errno.ENOSPC: "the disk is full",
+        errno.ENOENT: "it does not exist",
+    }.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+def _cannot_write(path: Path, exc: OSError) -> MaturityError:
+    """One line for a folder we may not write in, a full disk, and the like."""
+    folder = path.parent if str(path.parent) else Path()
+    return MaturityError(f"{path}: cannot write in folder {folder} ({_reason(exc)})")
+
+
+def make_folder(path: Path) -> None:
+    """Create an output folder (and its parents), or say in one line why it cannot be."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise MaturityError(f"{path} is a file, not a folder") from None
+    except OSError as exc:
+        raise MaturityError(f"{path}: cannot create the folder ({_reason(exc)})") from None
 
 
 # errno values for "this file system has no hard links" (FAT, some network shares).

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from maturity import output
 from maturity.errors import MaturityError
 from maturity.output import atomic_path, write_atomic
 
@@ -80,3 +81,32 @@ def test_the_content_is_flushed_to_disk_before_it_takes_the_name(
     monkeypatch.setattr(os, "fsync", fsync)
     write_atomic(tmp_path / "plan.csv", "twelve bytes")
     assert synced == [12]
+
+
+@pytest.mark.parametrize(
+    ("err", "reason"),
+    [(errno.EROFS, "the disk is read-only"), (errno.EACCES, "no permission to write there"),
+     (errno.ENOSPC, "the disk is full")],
+)  # fmt: skip
+def test_a_folder_that_cannot_be_written_is_one_line_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, err: int, reason: str
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise OSError(err, os.strerror(err), str(tmp_path))
+
+    monkeypatch.setattr(output.tempfile, "mkstemp", refuse)
+    target = tmp_path / "plan.pdf"
+    with pytest.raises(MaturityError) as caught:
+        output.write_atomic(target, b"x")
+    assert str(caught.value) == f"{target}: cannot write in folder {tmp_path} ({reason})"
+    assert not target.exists()
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "plans"
+    blocker.write_text("a file where the folder should go", encoding="utf-8")
+    with pytest.raises(MaturityError, match="is a file, not a folder"):
+        output.make_folder(blocker)
+    with pytest.raises(MaturityError) as caught:
+        output.make_folder(blocker / "sub")
+    assert str(caught.value).startswith(f"{blocker / 'sub'}: cannot create the folder (")

@@ -148,7 +148,7 @@ def plan_command(
         maturity plan --unit "City Council/Housing" --period 2025/26 --format csv
         maturity plan draft assessments/2025-26/hr-od.yaml --format yaml -o hr-plan.yaml
     """
-    from maturity.output import check_writable
+    from maturity.output import check_writable, make_folder
     from maturity.plan import PlanConfig
 
     if paths and (unit or period):
@@ -171,7 +171,7 @@ def plan_command(
             f"{output}: {len(loaded)} units to plan; give a folder for -o, not a file name"
         )
     if several and output is not None:
-        output.mkdir(parents=True, exist_ok=True)
+        make_folder(output)
     for assessment, fw in loaded:
         name = default_name(assessment.unit, assessment.period, fmt)
         path = (

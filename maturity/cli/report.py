@@ -223,7 +223,9 @@ def all_command(
         if job.output in seen:
             raise MaturityError(f"two documents would both be written to {job.output}")
         seen.add(job.output)
-    plans.mkdir(parents=True, exist_ok=True)
+    from maturity.output import make_folder
+
+    make_folder(plans)
     for job in work:
         check_writable(job.output, force)
     batch.warm_up()

@@ -260,7 +260,7 @@ def export(fmt: str, out_dir: Path, all_versions: bool, force: bool, store_url: 
         maturity export -o exported/
         maturity export --format csv -o tables/ --all-versions
     """
-    from maturity.output import check_writable, write_atomic
+    from maturity.output import check_writable, make_folder, write_atomic
 
     if out_dir.exists() and not out_dir.is_dir():
         raise MaturityError(f"{out_dir} is a file; give a folder")
@@ -283,6 +283,6 @@ def export(fmt: str, out_dir: Path, all_versions: bool, force: bool, store_url: 
         if path.exists():
             check_writable(path, force)
     for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(path.parent)
         write_atomic(path, text, force)
     click.echo(f"wrote {len(files)} files for {len(items)} assessment versions to {out_dir}")
