@@ -45,12 +45,14 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
     bindparam,
     create_engine,
     event,
     func,
     inspect,
     select,
+    true,
     update,
 )
 from sqlalchemy.engine import make_url
@@ -516,10 +518,17 @@ class Store:
             for unit, period, respondents, score, level, version in rows
         ]
 
-    def assessments(self, all_versions: bool = False) -> list[StoredAssessment]:
-        """Stored assessments, current ones only unless `all_versions`."""
+    def assessments(
+        self, all_versions: bool = False, unit: str | None = None, period: str | None = None
+    ) -> list[StoredAssessment]:
+        """Stored assessments, current ones only unless `all_versions`; of one unit or period."""
         v = versions_table
-        where = v.c.current if not all_versions else v.c.id.is_not(None)
+        conditions: list[Any] = [] if all_versions else [v.c.current]
+        if unit is not None:
+            conditions.append(v.c.unit == unit)
+        if period is not None:
+            conditions.append(v.c.period == period)
+        where = and_(true(), *conditions)
         rows = self._versions(where, [*_INFO_COLUMNS, v.c.assessment])
         return [
             StoredAssessment(

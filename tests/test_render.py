@@ -245,7 +245,7 @@ def test_cli_default_name_and_data_formats(tmp_path: Path, monkeypatch: pytest.M
     here = tmp_path / "here"
     here.mkdir()
     monkeypatch.chdir(here)
-    args = ["plan", str(source), "--target", "excellent"]
+    args = ["plan", str(source), "--target", "Excellent"]  # a level name, in any case
     result = CliRunner().invoke(main, [*args, "--format", "yaml"])
     assert result.exit_code == 0, result.output
     csv_result = CliRunner().invoke(main, [*args, "--format", "csv"])

@@ -135,6 +135,8 @@ def plan_command(
     The PDF is A4 and tagged (PDF/UA-1) for publishing. Without -o the file is
     named <unit>-<period>-plan.<format> in the current folder.
 
+    To track progress, save the plan as YAML and see `maturity plan update --help`.
+
     \b
     Targets file:
         level: established
@@ -145,7 +147,8 @@ def plan_command(
     Example:
         maturity plan assessments/2025-26/adult-social-care.yaml --target established
         maturity plan assessments/2025-26/*.yaml -o out/plans/
-        maturity plan --unit "City Council/Housing" --period 2025/26 --format csv
+        maturity plan --unit "City Council/Housing/Housing Services" --period 2025/26 \\
+            --format csv
         maturity plan draft assessments/2025-26/hr-od.yaml --format yaml -o hr-plan.yaml
     """
     from maturity.output import check_writable, make_folder
@@ -219,11 +222,7 @@ def _from_store(
     except ValueError as exc:
         raise MaturityError(str(exc)) from None
     with open_store(url) as store:
-        found = [
-            s.assessment
-            for s in store.assessments()
-            if s.assessment.unit == wanted and s.assessment.period == period
-        ]
+        found = [s.assessment for s in store.assessments(unit=wanted, period=period)]
         if not found:
             close = store.units_like(unit.split("/")[-1])[:3]
             hint = f"; stored units like it: {', '.join(close)}" if close else ""
@@ -247,10 +246,15 @@ def _targets(fw: Framework, level: str | None, path: Path | None) -> Targets:
 
     if path is not None:
         return load_targets(path, fw)
-    if level is not None and level not in fw.rank:
-        raise MaturityError(
-            f"--target: '{level}' is not a level of {fw.id}; use one of {', '.join(fw.level_ids)}"
-        )
+    if level is not None:
+        # A level may be given by its id or its name, in any case: `established`, `Established`.
+        names = {key.casefold(): lv.id for lv in fw.levels for key in (lv.id, lv.name)}
+        if level.strip().casefold() not in names:
+            raise MaturityError(
+                f"--target: '{level}' is not a level of {fw.id}; use one of "
+                f"{', '.join(fw.level_ids)}"
+            )
+        level = names[level.strip().casefold()]
     targets = Targets(level=level)
     if not any(targets.for_domain(fw, d.id) for d in fw.domains):
         raise MaturityError(
