@@ -140,7 +140,8 @@ class Assessment(Model):
         return parts[1] if len(parts) == 2 else None
 
 
-def _did_you_mean(word: str, choices: list[str]) -> str:
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """`; did you mean 'x'?` for the closest choice, or nothing when none is close."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
     if not close:
         # A bare criterion id without its domain is a common slip.
@@ -201,7 +202,7 @@ def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
     for ref, response in assessment.responses.items():
         loc = ("responses", ref)
         if ref not in fw.criteria:
-            problems.append(Problem(loc, f"no such criterion{_did_you_mean(ref, known)}"))
+            problems.append(Problem(loc, f"no such criterion{did_you_mean(ref, known)}"))
             continue
         _, criterion = fw.criteria[ref]
         given: list[tuple[tuple[str, ...], str | None]] = [(("level",), response.level)]
@@ -213,7 +214,7 @@ def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
                     Problem(
                         (*loc, *field),
                         f"'{level}' is not a level of this framework ({', '.join(levels)})"
-                        f"{_did_you_mean(level, levels)}",
+                        f"{did_you_mean(level, levels)}",
                     )
                 )
         if response.value is not None and criterion.metric is None:

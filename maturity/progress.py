@@ -9,12 +9,12 @@ updated, headed like the councils' own, `October 2018 update`.
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from maturity.assessment import did_you_mean
 from maturity.errors import MaturityError
 from maturity.plan import ActionPlan, PlanItem, Status, Update
 
@@ -37,12 +37,7 @@ def _item(plan: ActionPlan, ref: str) -> int:
     refs = [item.ref for item in plan.items]
     if ref in refs:
         return refs.index(ref)
-    close = difflib.get_close_matches(ref, refs, n=1, cutoff=0.5)
-    if not close:
-        close = [r for r in refs if r.endswith("." + ref)][:1]
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    if not refs:
-        hint = "; the plan has no items"
+    hint = did_you_mean(ref, refs) if refs else "; the plan has no items"
     raise MaturityError(f"no item '{ref}' in the plan for {plan.unit} {plan.period}{hint}")
 
 
