@@ -14,9 +14,8 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, field_validator
 
 from maturity.errors import Problem
-from maturity.framework import NOT_APPLICABLE, Framework, Model, Unit
+from maturity.framework import NOT_APPLICABLE, Framework, Model, Text, Unit
 
-Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 # A name is one line: no control characters (a newline in a name could forge lines in
 # the YAML an export writes).
 Name = Annotated[

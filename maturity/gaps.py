@@ -21,7 +21,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from maturity.errors import Problem
-from maturity.framework import NOT_APPLICABLE, Framework, Unit
+from maturity.framework import NOT_APPLICABLE, Framework, Model, Unit
 from maturity.scoring import Score
 
 LevelId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
@@ -29,10 +29,8 @@ UNEVIDENCED_FACTOR = 1.5
 METRIC_ONLY_STEPS = 0.5
 
 
-class Targets(BaseModel):
+class Targets(Model):
     """Target levels for a plan: one for everything, per domain, or per criterion."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     level: LevelId | None = Field(
         default=None, description="One target level id for every domain, e.g. `established`."

@@ -15,17 +15,15 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field
 
 from maturity.assessment import Assessment
-from maturity.framework import Framework, Unit
+from maturity.framework import Framework, Model, Text, Unit
 from maturity.gaps import Gap
 from maturity.scoring import Score
 
 TO_BE_ASSIGNED = "To be assigned"
-Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 
 
 class Status(StrEnum):
@@ -37,10 +35,6 @@ class Status(StrEnum):
     COMPLETE = "Complete"
     AT_RISK = "At risk"
     DELAYED = "Delayed"
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 class Update(Model):
