@@ -128,12 +128,9 @@ def main() -> None:
               f"{len(sample) / seconds:7.0f} assessments/s")  # fmt: skip
         with open_store(db) as store:
             periods = store.periods(fw.id)
-            for label, wanted, chosen in (
-                ("latest", periods, periods[-1]),
-                ("all", None, None),
-            ):
+            for label, chosen in (("latest", periods[-1]), ("all", None)):
                 t = time.perf_counter()
-                scores = store.scores(fw.id, wanted)
+                scores = store.benchmark_scores(fw.id, chosen)
                 loaded = time.perf_counter() - t
                 result = benchmark(scores, store.frameworks(fw.id), period=chosen)
                 total = time.perf_counter() - t

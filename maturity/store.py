@@ -483,6 +483,23 @@ class Store:
         rows = self._run(lambda conn: [r[0] for r in conn.execute(stmt)], write=False)
         return [Score.model_validate_json(text) for text in rows]
 
+    def benchmark_scores(self, framework_id: str, period: str | None = None) -> list[Score]:
+        """What a benchmark of `period` (None: every period) needs, read as cheaply as it can be.
+
+        One period: that period and the one before in full (for the change), and only the
+        overall scores of earlier ones (for the trend). Several framework versions in use:
+        every score with its criteria, so they can be compared on the criteria they share.
+        """
+        periods = self.periods(framework_id)
+        several = len(self.versions_in_use(framework_id)) > 1
+        if period is None or several:
+            wanted = None if period is None else [p for p in periods if p <= period]
+            return self.scores(framework_id, wanted, with_criteria=several)
+        earlier = [p for p in periods if p < period]
+        return self.overall_scores(framework_id, earlier[:-1]) + self.scores(
+            framework_id, [*earlier[-1:], period]
+        )
+
     def overall_scores(self, framework_id: str, periods: list[str]) -> list[Score]:
         """Current scores of the periods given with only their overall result filled in.
 

@@ -90,17 +90,7 @@ def benchmark_command(
                 f"(periods: {', '.join(periods)})"
             )
         frameworks = store.frameworks(framework_id)
-        several = len(store.versions_in_use(framework_id)) > 1
-        if period == "all" or several:
-            wanted = None if period == "all" else [p for p in periods if p <= period]
-            scores = store.scores(framework_id, wanted, with_criteria=several)
-        else:
-            # One period: its change needs the previous period in full; the trend needs
-            # only the overall scores of the earlier ones.
-            earlier = [p for p in periods if p < period]
-            scores = store.overall_scores(framework_id, earlier[:-1]) + store.scores(
-                framework_id, [*earlier[-1:], period]
-            )
+        scores = store.benchmark_scores(framework_id, None if period == "all" else period)
     targets = _targets(targets_file, frameworks)
     result = benchmark(
         scores,
