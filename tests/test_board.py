@@ -9,26 +9,11 @@ import pikepdf
 import pytest
 from board_fixtures import board_scores, fill_store, framework, scored
 from click.testing import CliRunner
+from pdf_structure import structure
 
 from maturity.board import BoardPack, Movement, build_board
 from maturity.cli import main
 from maturity.errors import MaturityError
-
-
-def structure(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    """Every tagged element of a PDF's structure tree."""
-    found: list[pikepdf.Dictionary] = []
-    todo = [pdf.Root.StructTreeRoot]
-    while todo:
-        node = todo.pop()
-        if "/S" in node:
-            found.append(node)
-        kids = node.get("/K")
-        if isinstance(kids, pikepdf.Dictionary):
-            kids = [kids]
-        if isinstance(kids, pikepdf.Array):
-            todo += [k for k in kids if isinstance(k, pikepdf.Dictionary)]
-    return found
 
 
 def pack() -> BoardPack:

@@ -13,6 +13,7 @@ import pikepdf
 import pytest
 import yaml
 from click.testing import CliRunner
+from pdf_structure import structure
 from plan_fixtures import assessment, framework
 
 from maturity.cli import main
@@ -52,21 +53,6 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PlanReport
     path = tmp_path_factory.mktemp("pdf") / "plan.pdf"
     render_pdf(pdf_html(report), path, fetcher=fetcher)
     return path, report, fetcher
-
-
-def structure(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    found: list[pikepdf.Dictionary] = []
-    todo = [pdf.Root.StructTreeRoot]
-    while todo:
-        node = todo.pop()
-        if "/S" in node:
-            found.append(node)
-        kids = node.get("/K")
-        if isinstance(kids, pikepdf.Dictionary):
-            kids = [kids]
-        if isinstance(kids, pikepdf.Array):
-            todo += [k for k in kids if isinstance(k, pikepdf.Dictionary)]
-    return found
 
 
 def test_pdf_is_tagged_with_title_language_headings_table_headers_and_alt_text(
