@@ -6,15 +6,18 @@ merge respondents of the same unit and period, score.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
 
 from maturity.assessment import Assessment, check_against, normalise_levels
 from maturity.catalog import framework_for
 from maturity.errors import InvalidFileError, MaturityError, Problem
 from maturity.framework import Framework
-from maturity.loading import Source, load
+from maturity.loading import Source, explain, read
 from maturity.scoring import Score, merge, score
 
 if TYPE_CHECKING:
@@ -30,7 +33,62 @@ def read_assessment(path: Path) -> tuple[Assessment, Source | CellMap | None]:
         from maturity.workbook import read_workbook_cells  # heavy: openpyxl
 
         return read_workbook_cells(path)
-    return load(path, Assessment)
+    return _read_yaml(path)
+
+
+def _read_yaml(path: Path) -> tuple[Assessment, Source]:
+    source = read(path)
+    try:
+        return Assessment.model_validate(source.data), source
+    except ValidationError as exc:
+        lines = explain(source, exc) + _problems_beyond(source, exc)
+        raise InvalidFileError(sorted(lines, key=_line_number)) from None
+
+
+# Stand-ins for required fields that failed, so the rest of the file can still be checked.
+_STAND_INS = {"period": "2000/01", "unit": "unit"}
+
+
+def _problems_beyond(source: Source, exc: ValidationError) -> list[str]:
+    """The framework's problems with the parts of a file that did validate.
+
+    Without this, a file with a mistyped value and an unknown criterion would need two
+    runs to show both: the framework check needs a valid assessment to start from.
+    """
+    if not isinstance(source.data, dict):
+        return []
+    data = copy.deepcopy(source.data)
+    failed = {tuple(error["loc"]) for error in exc.errors()}
+    for loc in sorted(failed, key=len, reverse=True):
+        _drop(data, loc)
+    try:
+        partial = Assessment.model_validate(data)
+        fw = framework_for(partial)
+    except (ValidationError, MaturityError):
+        return []
+    problems = check_against(fw, normalise_levels(fw, partial))
+    return [source.message(p) for p in problems if p.loc not in failed]
+
+
+def _drop(data: dict[str, Any], loc: tuple[str | int, ...]) -> None:
+    if len(loc) == 1 and loc[0] in _STAND_INS:
+        data[str(loc[0])] = _STAND_INS[str(loc[0])]
+        return
+    parent: Any = data
+    for key in loc[:-1]:
+        try:
+            parent = parent[key]
+        except (KeyError, IndexError, TypeError):
+            return
+    if isinstance(parent, dict):
+        parent.pop(loc[-1], None)
+    elif isinstance(parent, list) and len(loc) > 1:
+        _drop(data, loc[:-1])  # a bad list item: leave the whole list out
+
+
+def _line_number(line: str) -> int:
+    parts = line.split(":", 2)
+    return int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else 0
 
 
 def load_assessment(path: Path, framework: str | None = None) -> tuple[Assessment, Framework]:

@@ -262,3 +262,33 @@ def test_levels_may_be_written_as_their_names_in_any_case(tmp_path: Any) -> None
     assert responses["communities.community-data"].level == "not_applicable"
     moderated = responses["leadership.procurement"].moderated
     assert moderated is not None and moderated.level == "developing"
+
+
+def test_one_run_reports_type_errors_and_framework_errors_together(tmp_path: Any) -> None:
+    # A wrong period and a value that is not a number used to hide the unknown criterion and
+    # the misspelt level until they were fixed: now all four come out at once, in line order.
+    from maturity.errors import InvalidFileError
+    from maturity.intake import load_assessment
+
+    path = tmp_path / "multi.yaml"
+    path.write_text(
+        "framework: council-equality-3\n"
+        "unit: City Council/Housing\n"
+        "period: 2025/27\n"
+        "responses:\n"
+        "  communities.engagment:\n"
+        "    level: achieving\n"
+        "  workforce.staff-networks:\n"
+        "    value: twelve\n"
+        "  leadership.procurement:\n"
+        "    level: excelent\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidFileError) as caught:
+        load_assessment(path)
+    lines = [line.removeprefix(f"{path}:") for line in caught.value.lines]
+    assert [line.split(":", 1)[0] for line in lines] == ["3", "6", "8", "10"]
+    assert "period '2025/27' is not a financial year" in lines[0]
+    assert "no such criterion; did you mean 'communities.engagement'?" in lines[1]
+    assert "expected a number, found 'twelve'" in lines[2]
+    assert "'excelent' is not a level of this framework" in lines[3]
