@@ -99,12 +99,12 @@ def test_plan_update_keeps_every_update_in_the_file(tmp_path: Path) -> None:
     runner = CliRunner()
     args = ["update", str(path), "--ref", "d1.c1"]
     result = runner.invoke(
-        _cli(), [*args, "--status", "on track", "--note", "<b>Begun</b>", "--date", "2018-10-03"]
+        _cli(), [*args, "--status", "on track", "--note", "<b>Begun</b>", "--date", "2026-10-03"]
     )
     assert result.exit_code == 0, result.output
-    assert result.output == f"{path}: 'd1.c1' is On track as of 2018-10-03 (1 update)\n"
+    assert result.output == f"{path}: 'd1.c1' is On track as of 2026-10-03 (1 update)\n"
     result = runner.invoke(
-        _cli(), [*args, "--status", "In place", "--note", "Finished", "--date", "2019-04-23"]
+        _cli(), [*args, "--status", "In place", "--note", "Finished", "--date", "2027-04-23"]
     )
     assert result.exit_code == 0, result.output
     item = load_plan(path).items[0]
@@ -183,10 +183,10 @@ def test_plan_update_says_when_comments_were_not_kept(tmp_path: Path) -> None:
     save_plan(plan(), path, "yaml")
     text = path.read_text(encoding="utf-8")
     path.write_text(f"# Housing plan, agreed at DMT\n{text}", encoding="utf-8")
-    args = ["update", str(path), "--ref", "d1.c1", "--status", "On track", "--date", "2018-10-03"]
+    args = ["update", str(path), "--ref", "d1.c1", "--status", "On track", "--date", "2026-10-03"]
     result = CliRunner().invoke(_cli(), args)
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"{path}: 'd1.c1' is On track as of 2018-10-03 (1 update)\n"
+    assert result.stdout == f"{path}: 'd1.c1' is On track as of 2026-10-03 (1 update)\n"
     assert result.stderr == f"Note: comments in {path} were not kept\n"
     assert "#" not in path.read_text(encoding="utf-8")
 
@@ -205,3 +205,24 @@ def test_comments_are_told_from_hashes_inside_values(text: str, commented: bool)
     from maturity.cli.plan_update import _has_comments
 
     assert _has_comments(text) is commented
+
+
+def test_plan_update_notes_a_date_before_the_plan_or_before_the_latest_update(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "plan.yaml"
+    save_plan(plan(), path, "yaml")  # drafted 2026-04-01
+    args = ["update", str(path), "--ref", "d1.c1"]
+    early = CliRunner().invoke(_cli(), [*args, "--status", "On track", "--date", "2025-01-01"])
+    assert early.exit_code == 0
+    assert early.stderr == (
+        "Note: this update is dated 2025-01-01, before the plan was drafted (2026-04-01); "
+        "check the date\n"
+    )
+    CliRunner().invoke(_cli(), [*args, "--status", "At risk", "--date", "2026-09-01"])
+    late = CliRunner().invoke(_cli(), [*args, "--status", "Complete", "--date", "2026-06-01"])
+    assert late.stdout == f"{path}: 'd1.c1' is At risk as of 2026-09-01 (3 updates)\n"
+    assert late.stderr == (
+        "Note: this update is dated 2026-06-01, before the latest one (2026-09-01); "
+        "the status is still the latest one's\n"
+    )

@@ -72,10 +72,23 @@ def update_command(
         click.echo(f"Note: comments in {plan_path} were not kept", err=True)
     item = next(i for i in updated.items if i.ref == ref)
     count = len(item.updates)
+    latest = item.updates[-1].on
     click.echo(
-        f"{plan_path}: '{ref}' is {item.status} as of {day.isoformat()} "
+        f"{plan_path}: '{ref}' is {item.status} as of {latest.isoformat()} "
         f"({count} update{'s' if count != 1 else ''})"
     )
+    if day < plan.drafted_on:
+        click.echo(
+            f"Note: this update is dated {day.isoformat()}, before the plan was drafted "
+            f"({plan.drafted_on.isoformat()}); check the date",
+            err=True,
+        )
+    elif latest > day:
+        click.echo(
+            f"Note: this update is dated {day.isoformat()}, before the latest one "
+            f"({latest.isoformat()}); the status is still the latest one's",
+            err=True,
+        )
 
 
 def _has_comments(text: str) -> bool:
