@@ -27,8 +27,8 @@ lint: setup
 
 docs: setup
 	$(BIN)/maturity framework schema > frameworks/framework.schema.json
-	$(BIN)/python -m maturity.docs > frameworks/FORMAT.md
-	$(BIN)/python -m maturity.docs assessment > assessments/FORMAT.md
+	$(BIN)/python -m maturity.files.docs > frameworks/FORMAT.md
+	$(BIN)/python -m maturity.files.docs assessment > assessments/FORMAT.md
 
 clean:
 	rm -rf $(VENV) $(OUT) .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -23,12 +23,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from maturity.gaps import Targets  # noqa: E402
-from maturity.intake import load_assessment  # noqa: E402
-from maturity.plan import PlanConfig  # noqa: E402
-from maturity.planreport import CHART, build_report, chart_svg, pdf_html  # noqa: E402
-from maturity.render import GENERATED_SCHEME, base_url  # noqa: E402
-from maturity.scoring import score  # noqa: E402
+from maturity.core.gaps import Targets  # noqa: E402
+from maturity.core.plan import PlanConfig  # noqa: E402
+from maturity.core.scoring import score  # noqa: E402
+from maturity.files.intake import load_assessment  # noqa: E402
+from maturity.reports.plan import CHART, build_report, chart_svg, pdf_html  # noqa: E402
+from maturity.reports.render import GENERATED_SCHEME, base_url  # noqa: E402
 
 WEASYPRINT_ALONE = """
 import sys

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import yaml
 
-from maturity.catalog import load_framework
-from maturity.importing import import_files
-from maturity.store import open_store
+from maturity.files.catalog import load_framework
+from maturity.store.importing import import_files
+from maturity.store.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 MATURITY = str(Path(sys.executable).parent / "maturity")

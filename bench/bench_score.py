@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from maturity.assessment import Assessment, Response
-from maturity.assessment_yaml import dump_assessment
-from maturity.catalog import load_framework
-from maturity.framework import NOT_APPLICABLE, Framework
-from maturity.scoring import score
+from maturity.core.assessment import Assessment, Response
+from maturity.core.framework import NOT_APPLICABLE, Framework
+from maturity.core.scoring import score
+from maturity.files.assessment_yaml import dump_assessment
+from maturity.files.catalog import load_framework
 
 BIN = Path(sys.executable).parent
 

@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from maturity.catalog import load_framework  # noqa: E402
-from maturity.framework import Framework  # noqa: E402
+from maturity.core.framework import Framework  # noqa: E402
+from maturity.files.catalog import load_framework  # noqa: E402
 
 
 def generate(folder: Path, fw: Framework, units: int, periods: int, seed: int = 7) -> int:
@@ -90,9 +90,9 @@ def main() -> None:
     parser.add_argument("--framework", default="edi-maturity")
     args = parser.parse_args()
 
-    from maturity.benchmark import benchmark
-    from maturity.importing import import_files
-    from maturity.store import open_store
+    from maturity.core.benchmark import benchmark
+    from maturity.store.importing import import_files
+    from maturity.store.store import open_store
 
     fw = load_framework(args.framework)
     with tempfile.TemporaryDirectory(prefix="maturity-bench-") as tmp:

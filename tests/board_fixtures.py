@@ -9,10 +9,10 @@ from typing import Any
 
 from conftest import make_framework
 
-from maturity.assessment import Assessment, Response
-from maturity.framework import Framework
-from maturity.plan import ActionPlan, PlanItem
-from maturity.scoring import Score, score
+from maturity.core.assessment import Assessment, Response
+from maturity.core.framework import Framework
+from maturity.core.plan import ActionPlan, PlanItem
+from maturity.core.scoring import Score, score
 
 # Levels l1 (1 point) to l4 (4 points); d1 has c1 and a metric criterion c2 counting people;
 # d2 has c3. Every domain's target is l3.
@@ -66,7 +66,7 @@ def board_scores(fw: Framework) -> list[Score]:
 
 def fill_store(path: Path, fw: Framework, extra: list[tuple[str, str]] | None = None) -> None:
     """A SQLite store holding `board_scores`' assessments (and any extra units at l2)."""
-    from maturity.store import open_store
+    from maturity.store.store import open_store
 
     rows: list[tuple[Assessment, Score]] = []
     for s in board_scores(fw):

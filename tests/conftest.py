@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, settings
 
 from maturity.cli import main
-from maturity.framework import Framework
+from maturity.core.framework import Framework
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path("tests/data")  # relative: run from the repo root, so messages show these paths

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from maturity.assessment import Assessment
-from maturity.framework import Framework
+from maturity.core.assessment import Assessment
+from maturity.core.framework import Framework
 
 LEVELS = ["start", "grow", "firm", "lead"]
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from maturity.assessment import Assessment, Moderation, Response
-from maturity.framework import NOT_APPLICABLE, Framework, MergeRule, Rule
+from maturity.core.assessment import Assessment, Moderation, Response
+from maturity.core.framework import NOT_APPLICABLE, Framework, MergeRule, Rule
 
 slugs = st.from_regex(r"[a-z0-9][a-z0-9-]{0,11}", fullmatch=True)
 simple_slugs = st.sampled_from([f"{c}{i}" for c in "abc" for i in range(30)])

@@ -12,11 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import assessments, frameworks
 
-from maturity import catalog, loading
-from maturity.assessment import Assessment, Response, check_against, parse_period, parse_unit
-from maturity.assessment_yaml import blank_assessment, dump_assessment
-from maturity.framework import Framework
-from maturity.scoring import score
+from maturity.core.assessment import Assessment, Response, check_against, parse_period, parse_unit
+from maturity.core.framework import Framework
+from maturity.core.scoring import score
+from maturity.files import catalog, loading
+from maturity.files.assessment_yaml import blank_assessment, dump_assessment
 
 ASSESSMENTS = "tests/data/assessments"
 SMALL = "tests/data/frameworks/valid-small.yaml"
@@ -218,8 +218,8 @@ def test_a_blank_assessment_quotes_what_yaml_would_misread() -> None:
     ],
 )  # fmt: skip
 def test_names_are_one_line_and_numbers_finite(line: str, message: str) -> None:
-    from maturity import loading
-    from maturity.errors import InvalidFileError
+    from maturity.core.errors import InvalidFileError
+    from maturity.files import loading
 
     text = f"framework: council-equality-3\nunit: City Council/Housing\nperiod: 2025/26\n{line}\n"
     with pytest.raises(InvalidFileError) as caught:
@@ -228,8 +228,8 @@ def test_names_are_one_line_and_numbers_finite(line: str, message: str) -> None:
 
 
 def test_a_metric_value_that_is_not_a_number_is_refused_not_a_crash() -> None:
-    from maturity import loading
-    from maturity.errors import InvalidFileError
+    from maturity.core.errors import InvalidFileError
+    from maturity.files import loading
 
     text = (
         "framework: council-equality-3\nunit: City Council/Housing\nperiod: 2025/26\n"
@@ -243,7 +243,7 @@ def test_a_metric_value_that_is_not_a_number_is_refused_not_a_crash() -> None:
 
 
 def test_levels_may_be_written_as_their_names_in_any_case(tmp_path: Any) -> None:
-    from maturity.intake import load_assessment
+    from maturity.files.intake import load_assessment
 
     path = tmp_path / "a.yaml"
     path.write_text(
@@ -267,8 +267,8 @@ def test_levels_may_be_written_as_their_names_in_any_case(tmp_path: Any) -> None
 def test_one_run_reports_type_errors_and_framework_errors_together(tmp_path: Any) -> None:
     # A wrong period and a value that is not a number used to hide the unknown criterion and
     # the misspelt level until they were fixed: now all four come out at once, in line order.
-    from maturity.errors import InvalidFileError
-    from maturity.intake import load_assessment
+    from maturity.core.errors import InvalidFileError
+    from maturity.files.intake import load_assessment
 
     path = tmp_path / "multi.yaml"
     path.write_text(

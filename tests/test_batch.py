@@ -8,10 +8,10 @@ import pytest
 from board_fixtures import fill_store, framework
 from click.testing import CliRunner
 
-from maturity import batch
-from maturity.batch import Job, Reporter, run
 from maturity.cli import main
-from maturity.errors import MaturityError
+from maturity.core.errors import MaturityError
+from maturity.reports import batch
+from maturity.reports.batch import Job, Reporter, run
 
 
 def fake_render(job: Job) -> int:

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from maturity.assessment import Assessment, Response
-from maturity.benchmark import Weighting, benchmark
 from maturity.cli import main
-from maturity.errors import MaturityError
-from maturity.framework import Framework
-from maturity.scoring import Score, score
+from maturity.core.assessment import Assessment, Response
+from maturity.core.benchmark import Weighting, benchmark
+from maturity.core.errors import MaturityError
+from maturity.core.framework import Framework
+from maturity.core.scoring import Score, score
 
 
 def tiny(version: str = "1.0", culture_title: str = "Culture") -> Framework:

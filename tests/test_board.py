@@ -11,9 +11,9 @@ from board_fixtures import board_scores, fill_store, framework, scored
 from click.testing import CliRunner
 from pdf_structure import structure
 
-from maturity.board import BoardPack, Movement, build_board
 from maturity.cli import main
-from maturity.errors import MaturityError
+from maturity.core.board import BoardPack, Movement, build_board
+from maturity.core.errors import MaturityError
 
 
 def pack() -> BoardPack:
@@ -120,8 +120,8 @@ def test_a_period_without_scores_is_refused_naming_the_ones_there_are() -> None:
 
 
 def test_the_html_escapes_unit_names_and_gives_every_image_alt_text() -> None:
-    from maturity.boardreport import context
-    from maturity.render import render_html
+    from maturity.reports.board import context
+    from maturity.reports.render import render_html
 
     fw = framework()
     scores = [

@@ -15,8 +15,8 @@ import yaml
 from click.testing import Result
 from conftest import framework_data
 
-from maturity import catalog
-from maturity.framework import Framework
+from maturity.core.framework import Framework
+from maturity.files import catalog
 
 SMALL = "tests/data/frameworks/valid-small.yaml"
 SMALL_ASSESSMENT = "tests/data/assessments/valid-small.yaml"

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from maturity.cli import main
-from maturity.docs import format_reference, json_schema
+from maturity.files.docs import format_reference, json_schema
 
 REPO = Path(__file__).resolve().parent.parent
 

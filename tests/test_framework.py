@@ -12,9 +12,9 @@ from conftest import framework_data, make_framework
 from hypothesis import given, settings
 from strategies import frameworks, slugs, tricky_texts
 
-from maturity import catalog, loading
-from maturity.errors import InvalidFileError
-from maturity.framework import Framework
+from maturity.core.errors import InvalidFileError
+from maturity.core.framework import Framework
+from maturity.files import catalog, loading
 
 
 def problems(data: dict[str, Any]) -> list[str]:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from plan_fixtures import assessment, framework
 
-from maturity.errors import InvalidFileError
-from maturity.gaps import Targets, domain_gaps, find_gaps
-from maturity.scoring import score
-from maturity.targets import load_targets
+from maturity.core.errors import InvalidFileError
+from maturity.core.gaps import Targets, domain_gaps, find_gaps
+from maturity.core.scoring import score
+from maturity.files.targets import load_targets
 
 FW = framework()
 EVIDENCE = ["A report"]

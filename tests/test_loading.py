@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from maturity import loading
-from maturity.errors import InvalidFileError, MaturityError
-from maturity.framework import Framework
+from maturity.core.errors import InvalidFileError, MaturityError
+from maturity.core.framework import Framework
+from maturity.files import loading
 
 FRAMEWORKS = "tests/data/frameworks"
 ALIAS = "anchors and aliases (& and *) are not supported; write the value out in full"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from maturity import output
-from maturity.errors import MaturityError
-from maturity.output import atomic_path, write_atomic
+from maturity.core.errors import MaturityError
+from maturity.files import output
+from maturity.files.output import atomic_path, write_atomic
 
 
 def test_a_file_that_appears_while_writing_is_not_overwritten(tmp_path: Path) -> None:

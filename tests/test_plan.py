@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from plan_fixtures import assessment, framework
 
-from maturity.errors import InvalidFileError, MaturityError
-from maturity.framework import Unit
-from maturity.gaps import Targets, find_gaps
-from maturity.plan import (
+from maturity.core.errors import InvalidFileError, MaturityError
+from maturity.core.framework import Unit
+from maturity.core.gaps import Targets, find_gaps
+from maturity.core.plan import (
     COLUMNS,
     ActionPlan,
     PlanConfig,
@@ -22,8 +22,8 @@ from maturity.plan import (
     format_number,
     timeframe,
 )
-from maturity.planfile import load_plan, plan_csv, save_plan
-from maturity.scoring import score
+from maturity.core.scoring import score
+from maturity.files.plan_file import load_plan, plan_csv, save_plan
 
 FW = framework()
 CONFIG = PlanConfig(drafted_on=date(2026, 11, 23), organisation="City Council")

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 from maturity.cli import Maturity
 from maturity.cli.plan_update import update_command
-from maturity.errors import MaturityError
-from maturity.plan import Status
-from maturity.planfile import load_plan, save_plan
-from maturity.progress import add_update, parse_status, progress, rounds
+from maturity.core.errors import MaturityError
+from maturity.core.plan import Status
+from maturity.core.progress import add_update, parse_status, progress, rounds
+from maturity.files.plan_file import load_plan, save_plan
 
 STATUSES = "Not yet commenced, On track, In place, Complete, At risk, Delayed"
 
@@ -141,8 +141,8 @@ def test_plan_update_refuses_a_csv_plan(tmp_path: Path) -> None:
 
 
 def test_the_progress_report_has_a_column_per_round_and_escapes_notes() -> None:
-    from maturity.progressreport import context
-    from maturity.render import render_html
+    from maturity.reports.progress import context
+    from maturity.reports.render import render_html
 
     p = add_update(plan(), "d1.c1", "On track", "<script>x</script>", date(2018, 10, 3))
     p = add_update(p, "d2.c3", "Delayed", "Waiting", date(2019, 4, 23))

@@ -17,13 +17,20 @@ from pdf_structure import structure
 from plan_fixtures import assessment, framework
 
 from maturity.cli import main
-from maturity.errors import MaturityError
-from maturity.gaps import Targets
-from maturity.plan import PlanConfig
-from maturity.planfile import load_plan
-from maturity.planreport import CHART, PlanReport, build_report, chart_svg, html_document, pdf_html
-from maturity.render import GENERATED_SCHEME, make_fetcher, render_pdf, reports_dir
-from maturity.scoring import score
+from maturity.core.errors import MaturityError
+from maturity.core.gaps import Targets
+from maturity.core.plan import PlanConfig
+from maturity.core.scoring import score
+from maturity.files.plan_file import load_plan
+from maturity.reports.plan import (
+    CHART,
+    PlanReport,
+    build_report,
+    chart_svg,
+    html_document,
+    pdf_html,
+)
+from maturity.reports.render import GENERATED_SCHEME, make_fetcher, render_pdf, reports_dir
 
 HOSTILE = [
     '<img src="file:///etc/passwd">',
@@ -275,8 +282,8 @@ def test_cli_needs_files_or_unit_and_period(tmp_path: Path) -> None:
 
 
 def test_cli_reads_the_current_assessment_from_the_store(tmp_path: Path) -> None:
-    from maturity.intake import load_assessment
-    from maturity.store import open_store
+    from maturity.files.intake import load_assessment
+    from maturity.store.store import open_store
 
     a, fw = load_assessment(write_council_assessment(tmp_path))
     db = tmp_path / "maturity.db"

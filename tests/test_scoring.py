@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import assessments, frameworks, metric_values
 
-from maturity.assessment import Assessment, Moderation, Response
-from maturity.errors import MaturityError
-from maturity.framework import NOT_APPLICABLE, Framework, MergeRule, Rule
-from maturity.scoring import Score, merge, score
+from maturity.core.assessment import Assessment, Moderation, Response
+from maturity.core.errors import MaturityError
+from maturity.core.framework import NOT_APPLICABLE, Framework, MergeRule, Rule
+from maturity.core.scoring import Score, merge, score
 
 EPS = 1e-9
 NA = NOT_APPLICABLE

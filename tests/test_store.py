@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from maturity.cli import main
-from maturity.importing import import_files
-from maturity.store import open_store
+from maturity.store.importing import import_files
+from maturity.store.store import open_store
 
 FW = "council-equality-3"
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,7 +150,7 @@ def test_failure_inside_the_transaction_leaves_no_partial_version(
         import_files(store, [tmp_path / "in"])
     revised = write(tmp_path / "in2", "housing.yaml", level="excellent")
 
-    import maturity.store as store_module
+    import maturity.store.store as store_module
 
     def failing() -> object:  # called after the old version lost `current`
         raise RuntimeError("power cut")
@@ -175,8 +175,8 @@ def test_import_killed_halfway_leaves_no_partial_assessment(tmp_path: Path) -> N
         f"""
         import time
         from pathlib import Path
-        import maturity.store as s
-        from maturity.importing import import_files
+        import maturity.store.store as s
+        from maturity.store.importing import import_files
         real = s.versions_table.insert
         def slow():
             Path({str(marker)!r}).touch()

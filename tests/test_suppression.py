@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from board_fixtures import board_scores, framework
 
-from maturity import suppression
-from maturity.board import build_board
-from maturity.framework import Unit
-from maturity.suppression import SUPPRESSED
+from maturity.core import suppression
+from maturity.core.board import build_board
+from maturity.core.framework import Unit
+from maturity.core.suppression import SUPPRESSED
 
 
 def test_counts_under_the_threshold_are_suppressed_and_zero_too() -> None:
@@ -69,8 +69,8 @@ def test_the_board_pack_suppresses_small_counts_and_says_so() -> None:
 
 
 def test_met_or_not_is_hidden_when_it_would_tell_more_than_the_suppression() -> None:
-    from maturity.board import _hidden_met
-    from maturity.framework import Metric
+    from maturity.core.board import _hidden_met
+    from maturity.core.framework import Metric
 
     def metric(direction: str, target: float) -> Metric:
         return Metric.model_validate(

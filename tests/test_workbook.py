@@ -14,13 +14,13 @@ import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 
-from maturity.assessment import Assessment, Response
-from maturity.catalog import load_framework
 from maturity.cli import main
-from maturity.errors import InvalidFileError
-from maturity.framework import Framework
-from maturity.scoring import score
-from maturity.workbook import read_workbook, read_workbook_cells, write_workbook
+from maturity.core.assessment import Assessment, Response
+from maturity.core.errors import InvalidFileError
+from maturity.core.framework import Framework
+from maturity.core.scoring import score
+from maturity.files.catalog import load_framework
+from maturity.files.workbook import read_workbook, read_workbook_cells, write_workbook
 
 FW = "council-equality-3"
 UNIT = "City Council/Housing"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from maturity.errors import InvalidFileError, MaturityError
+from maturity.core.errors import InvalidFileError, MaturityError
 
 
 @click.group()
@@ -39,11 +39,11 @@ def new(framework: str, unit: str, period: str, output: Path, force: bool) -> No
         maturity assess new edi-maturity --unit "City Council/Housing" \\
             --period 2025/26 -o housing.yaml
     """
-    from maturity.assessment import parse_period, parse_unit
-    from maturity.assessment_yaml import blank_assessment
-    from maturity.catalog import load_framework
-    from maturity.errors import MaturityError
-    from maturity.output import write_atomic
+    from maturity.core.assessment import parse_period, parse_unit
+    from maturity.core.errors import MaturityError
+    from maturity.files.assessment_yaml import blank_assessment
+    from maturity.files.catalog import load_framework
+    from maturity.files.output import write_atomic
 
     fw = load_framework(framework)
     try:
@@ -69,8 +69,8 @@ def check(paths: tuple[Path, ...], framework: str | None) -> None:
     Example:
         maturity assess check assessments/2025-26/*.yaml
     """
-    from maturity.intake import load_assessment
-    from maturity.scoring import score
+    from maturity.core.scoring import score
+    from maturity.files.intake import load_assessment
 
     failed: list[str] = []
     for path in paths:

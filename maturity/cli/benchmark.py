@@ -9,11 +9,11 @@ import click
 
 from maturity.cli.common import check_period, choose_framework
 from maturity.cli.store import check_unit, open_store, store_option
-from maturity.errors import MaturityError
+from maturity.core.errors import MaturityError
 
 if TYPE_CHECKING:
-    from maturity.benchmark import Benchmark, Row
-    from maturity.framework import Framework
+    from maturity.core.benchmark import Benchmark, Row
+    from maturity.core.framework import Framework
 
 WIDTH = 80
 
@@ -74,7 +74,7 @@ def benchmark_command(
         maturity benchmark --period all --unit "City Council/Adults" --format json
         maturity benchmark --targets targets.yaml --roll-up equal
     """
-    from maturity.benchmark import Weighting, benchmark
+    from maturity.core.benchmark import Weighting, benchmark
 
     if period is not None and period != "all":
         check_period(period)
@@ -107,7 +107,7 @@ def benchmark_command(
     if fmt == "json":
         from pydantic import TypeAdapter
 
-        from maturity.benchmark import Row
+        from maturity.core.benchmark import Row
 
         # Serialised by pydantic's compiled core: many times quicker for a large store.
         click.echo(TypeAdapter(list[Row]).dump_json(result.rows, indent=2).decode("utf-8"))
@@ -120,8 +120,8 @@ def benchmark_command(
 def _targets(path: Path | None, frameworks: list[Framework]) -> dict[str, str] | None:
     if path is None:
         return None
-    from maturity.benchmark import version_key
-    from maturity.targets import load_targets
+    from maturity.core.benchmark import version_key
+    from maturity.files.targets import load_targets
 
     fw = max(frameworks, key=lambda f: version_key(f.version))
     targets = load_targets(path, fw)
@@ -208,7 +208,7 @@ def _wrap(line: str) -> str:
 
 def to_csv(result: Benchmark) -> str:
     """One row per unit and period, domain scores and changes as columns."""
-    from maturity.output import csv_text
+    from maturity.files.output import csv_text
 
     domain_ids = list(result.rows[0].domains) if result.rows else []
     header = [

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from maturity.errors import MaturityError
+from maturity.core.errors import MaturityError
 
 if TYPE_CHECKING:
-    from maturity.store import Store
+    from maturity.store.store import Store
 
 
 def check_period(period: str) -> str:
     """`period` if it is a financial year such as 2025/26; otherwise an error naming --period."""
-    from maturity.assessment import parse_period
+    from maturity.core.assessment import parse_period
 
     try:
         parse_period(period)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from maturity.errors import InvalidFileError, MaturityError
+from maturity.core.errors import InvalidFileError, MaturityError
 
 
 @click.group()
@@ -32,8 +32,8 @@ def validate(paths: tuple[Path, ...]) -> None:
     Example:
         maturity framework validate frameworks/edi-maturity.yaml
     """
-    from maturity.framework import Framework
-    from maturity.loading import load
+    from maturity.core.framework import Framework
+    from maturity.files.loading import load
 
     failed: list[str] = []
     for path in paths:
@@ -61,7 +61,7 @@ def list_frameworks() -> None:
     Example:
         maturity framework list
     """
-    from maturity.catalog import builtin_paths, load_framework
+    from maturity.files.catalog import builtin_paths, load_framework
 
     click.echo(f"{'ID':<22} {'VERSION':<8} {'LEVELS':>6} {'DOMAINS':>7} {'CRITERIA':>8}  NAME")
     for path in builtin_paths():
@@ -85,7 +85,7 @@ def show(ref: str, fmt: str) -> None:
         maturity framework show edi-maturity
         maturity framework show frameworks/council-equality-3.yaml --format json
     """
-    from maturity.catalog import load_framework
+    from maturity.files.catalog import load_framework
 
     fw = load_framework(ref)
     if fmt == "json":
@@ -128,6 +128,6 @@ def schema() -> None:
     Example:
         maturity framework schema > framework.schema.json
     """
-    from maturity.docs import json_schema
+    from maturity.files.docs import json_schema
 
     click.echo(json_schema(), nl=False)

@@ -10,13 +10,13 @@ import click
 
 from maturity.cli.plan_update import update_command
 from maturity.cli.store import store_option
-from maturity.errors import MaturityError
+from maturity.core.errors import MaturityError
 
 if TYPE_CHECKING:
-    from maturity.assessment import Assessment
-    from maturity.framework import Framework
-    from maturity.gaps import Targets
-    from maturity.plan import PlanConfig
+    from maturity.core.assessment import Assessment
+    from maturity.core.framework import Framework
+    from maturity.core.gaps import Targets
+    from maturity.core.plan import PlanConfig
 
 
 FORMATS = ["pdf", "html", "yaml", "csv"]
@@ -24,7 +24,7 @@ FORMATS = ["pdf", "html", "yaml", "csv"]
 
 def default_name(unit: str, period: str, fmt: str) -> str:
     """`<unit-slug>-<period with - for />-plan.<ext>`, from the unit's last part."""
-    from maturity.output import slug
+    from maturity.files.output import slug
 
     return f"{slug(unit.split('/')[-1])}-{period.replace('/', '-')}-plan.{fmt}"
 
@@ -151,8 +151,8 @@ def plan_command(
             --format csv
         maturity plan draft assessments/2025-26/hr-od.yaml --format yaml -o hr-plan.yaml
     """
-    from maturity.output import check_writable, make_folder
-    from maturity.plan import PlanConfig
+    from maturity.core.plan import PlanConfig
+    from maturity.files.output import check_writable, make_folder
 
     if paths and (unit or period):
         raise click.UsageError("give assessment files or --unit/--period, not both")
@@ -203,7 +203,7 @@ def plan_command(
 def _from_files(
     paths: tuple[Path, ...], framework: str | None
 ) -> list[tuple[Assessment, Framework]]:
-    from maturity.intake import load_merged
+    from maturity.files.intake import load_merged
 
     return [(assessment, fw) for assessment, fw, _ in load_merged(paths, framework)]
 
@@ -211,10 +211,10 @@ def _from_files(
 def _from_store(
     url: str, unit: str, period: str, framework: str | None
 ) -> list[tuple[Assessment, Framework]]:
-    from maturity.assessment import check_against, parse_period, parse_unit
-    from maturity.catalog import framework_for
-    from maturity.errors import InvalidFileError
-    from maturity.store import open_store
+    from maturity.core.assessment import check_against, parse_period, parse_unit
+    from maturity.core.errors import InvalidFileError
+    from maturity.files.catalog import framework_for
+    from maturity.store.store import open_store
 
     try:
         wanted = "/".join(parse_unit(unit))
@@ -241,8 +241,8 @@ def _from_store(
 
 
 def _targets(fw: Framework, level: str | None, path: Path | None) -> Targets:
-    from maturity.gaps import Targets
-    from maturity.targets import load_targets
+    from maturity.core.gaps import Targets
+    from maturity.files.targets import load_targets
 
     if path is not None:
         return load_targets(path, fw)
@@ -272,17 +272,17 @@ def _write(
     fmt: str,
     force: bool,
 ) -> int:
-    from maturity.planreport import build_report, html_document, write_pdf
-    from maturity.scoring import score
+    from maturity.core.scoring import score
+    from maturity.reports.plan import build_report, html_document, write_pdf
 
     report = build_report(fw, assessment, score(fw, assessment), targets, config)
     if fmt in {"yaml", "csv"}:
-        from maturity.planfile import save_plan
+        from maturity.files.plan_file import save_plan
 
         save_plan(report.plan, path, fmt, force)
         return 0
     if fmt == "html":
-        from maturity.output import write_atomic
+        from maturity.files.output import write_atomic
 
         write_atomic(path, html_document(report), force)
         return 0

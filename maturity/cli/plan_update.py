@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from maturity.errors import MaturityError
+from maturity.core.errors import MaturityError
 
 
 @click.command(name="update")
@@ -52,8 +52,8 @@ def update_command(
         maturity plan update housing-2025-26-plan.yaml --ref workforce.representation \\
             --status "On track" --note "Panel guidance agreed with HR" --date 2026-10-14
     """
-    from maturity.planfile import load_plan, save_plan
-    from maturity.progress import add_update, parse_status
+    from maturity.core.progress import add_update, parse_status
+    from maturity.files.plan_file import load_plan, save_plan
 
     chosen = parse_status(status)  # refuse a bad status before reading anything
     if plan_path.suffix.lower() not in {".yaml", ".yml"}:

@@ -10,11 +10,11 @@ import click
 
 from maturity.cli.common import check_period, choose_framework
 from maturity.cli.store import open_store, store_option
-from maturity.errors import MaturityError
+from maturity.core.errors import MaturityError
 
 if TYPE_CHECKING:
-    from maturity.board import BoardPack
-    from maturity.store import Store
+    from maturity.core.board import BoardPack
+    from maturity.store.store import Store
 
 
 def board_name(period: str) -> str:
@@ -24,7 +24,7 @@ def board_name(period: str) -> str:
 
 def plan_name(unit: str, period: str) -> str:
     """The unit's whole path as a slug, so two `Housing` units in different places differ."""
-    from maturity.output import slug
+    from maturity.files.output import slug
 
     return f"{slug(unit)}-{period.replace('/', '-')}-plan.pdf"
 
@@ -33,7 +33,7 @@ def load_board(
     store: Store, period: str, framework: str | None, threshold: int, organisation: str | None
 ) -> BoardPack:
     """The board pack for `period` from the store's current scores."""
-    from maturity.board import build_board
+    from maturity.core.board import build_board
 
     framework_id = choose_framework(store, framework)
     scores = store.scores(framework_id, with_criteria=True)
@@ -93,8 +93,8 @@ def board_command(
         maturity report board --period 2025/26 -o board.pdf
         maturity report board --period 2025/26 --store sqlite:///shared.db --suppress-under 10
     """
-    from maturity.boardreport import write_pdf
-    from maturity.output import check_writable
+    from maturity.files.output import check_writable
+    from maturity.reports.board import write_pdf
 
     check_period(period)
     path = output or Path(board_name(period))
@@ -121,9 +121,9 @@ def progress_command(plan_path: Path, output: Path | None, force: bool) -> None:
     Example:
         maturity report progress housing-2025-26-plan.yaml -o housing-progress.pdf
     """
-    from maturity.output import check_writable
-    from maturity.planfile import load_plan
-    from maturity.progressreport import write_pdf
+    from maturity.files.output import check_writable
+    from maturity.files.plan_file import load_plan
+    from maturity.reports.progress import write_pdf
 
     path = output or plan_path.with_name(plan_path.stem + "-progress.pdf")
     check_writable(path, force)
@@ -178,9 +178,9 @@ def all_command(
         maturity report all --period 2025/26 -o out/
         maturity report all --period 2025/26 -o out/ --jobs 2 --force
     """
-    from maturity import batch
-    from maturity.batch import Job
-    from maturity.output import check_writable
+    from maturity.files.output import check_writable
+    from maturity.reports import batch
+    from maturity.reports.batch import Job
 
     check_period(period)
     if out_dir.exists() and not out_dir.is_dir():
@@ -223,7 +223,7 @@ def all_command(
         if job.output in seen:
             raise MaturityError(f"two documents would both be written to {job.output}")
         seen.add(job.output)
-    from maturity.output import make_folder
+    from maturity.files.output import make_folder
 
     make_folder(plans)
     for job in work:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from maturity.scoring import CriterionScore, Score
+    from maturity.core.scoring import CriterionScore, Score
 
 
 @click.command(name="score")
@@ -36,7 +36,7 @@ def score_command(paths: tuple[Path, ...], fmt: str, framework: str | None) -> N
         maturity score assessments/2025-26/adult-social-care.yaml
         maturity score assessments/2025-26/*.yaml --format csv > scores.csv
     """
-    from maturity.intake import score_files
+    from maturity.files.intake import score_files
 
     results = score_files(paths, framework)
     if fmt == "json":
@@ -109,7 +109,7 @@ def _why(c: CriterionScore) -> str:
 
 def to_csv(results: list[Score]) -> str:
     """Long-format CSV: one row per result and scope (overall, each domain, each criterion)."""
-    from maturity.output import csv_text
+    from maturity.files.output import csv_text
 
     header = ["unit", "period", "framework", "version", "scope", "id", "score", "level",
               "claimed", "capped", "completeness", "rating"]  # fmt: skip

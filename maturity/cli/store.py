@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from maturity.errors import MaturityError
+from maturity.core.errors import MaturityError
 
 if TYPE_CHECKING:
-    from maturity.store import Store, StoredAssessment
+    from maturity.store.store import Store, StoredAssessment
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_STORE = "maturity.db"
@@ -36,15 +36,15 @@ def store_option(command: F) -> F:
 
 
 def open_store(url: str, create: bool = False) -> Store:
-    """Open the store (importing SQLAlchemy only now); see `maturity.store.open_store`."""
-    from maturity.store import open_store as _open
+    """Open the store (importing SQLAlchemy only now); see `maturity.store.store.open_store`."""
+    from maturity.store.store import open_store as _open
 
     return _open(url, create=create)
 
 
 def check_unit(unit: str) -> str:
     """A unit path as the store keeps it, or one clear error."""
-    from maturity.assessment import parse_unit
+    from maturity.core.assessment import parse_unit
 
     try:
         return "/".join(parse_unit(unit))
@@ -82,7 +82,7 @@ def import_command(
     import os
     import sys
 
-    from maturity.importing import find_files, import_files
+    from maturity.store.importing import find_files, import_files
 
     files = find_files(list(paths))  # a missing path stops the run before the store is touched
     workers = jobs or os.cpu_count() or 1
@@ -147,7 +147,7 @@ def history(unit: str, framework_id: str | None, store_url: str) -> None:
 
 
 def _export_path(item: StoredAssessment, all_versions: bool) -> Path:
-    from maturity.output import slug
+    from maturity.files.output import slug
 
     info = item.info
     base = Path(info.framework_id) / info.period.replace("/", "-")
@@ -158,7 +158,7 @@ def _export_path(item: StoredAssessment, all_versions: bool) -> Path:
 
 
 def _assessment_yaml(item: StoredAssessment) -> str:
-    from maturity.assessment_yaml import dump_assessment
+    from maturity.files.assessment_yaml import dump_assessment
 
     info = item.info
 
@@ -175,7 +175,7 @@ def _assessment_yaml(item: StoredAssessment) -> str:
 
 
 def _versions_csv(items: list[StoredAssessment]) -> str:
-    from maturity.output import csv_text
+    from maturity.files.output import csv_text
 
     header = ["framework", "framework_version", "unit", "period", "version", "current",
               "imported_at", "imported_by", "source", "content_hash", "respondents",
@@ -202,7 +202,7 @@ def _versions_csv(items: list[StoredAssessment]) -> str:
 
 
 def _responses_csv(items: list[StoredAssessment]) -> str:
-    from maturity.output import csv_text
+    from maturity.files.output import csv_text
 
     header = ["framework", "unit", "period", "version", "criterion", "level", "value",
               "moderated_level", "evidence", "owner", "notes"]  # fmt: skip
@@ -260,7 +260,7 @@ def export(fmt: str, out_dir: Path, all_versions: bool, force: bool, store_url: 
         maturity export -o exported/
         maturity export --format csv -o tables/ --all-versions
     """
-    from maturity.output import check_writable, make_folder, write_atomic
+    from maturity.files.output import check_writable, make_folder, write_atomic
 
     if out_dir.exists() and not out_dir.is_dir():
         raise MaturityError(f"{out_dir} is a file; give a folder")

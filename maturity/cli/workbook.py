@@ -50,10 +50,10 @@ def workbook_command(
         maturity workbook edi-maturity --period 2026/27 \\
             --from assessments/2025-26/housing-services.yaml -o housing.xlsx
     """
-    from maturity.catalog import load_framework
-    from maturity.errors import MaturityError
-    from maturity.output import check_writable
-    from maturity.workbook import write_workbook
+    from maturity.core.errors import MaturityError
+    from maturity.files.catalog import load_framework
+    from maturity.files.output import check_writable
+    from maturity.files.workbook import write_workbook
 
     if output.suffix.lower() != ".xlsx":
         raise MaturityError(f"{output}: the workbook's name must end in .xlsx")
@@ -61,7 +61,7 @@ def workbook_command(
     fw = load_framework(framework)
     last = None
     if prefill is not None:
-        from maturity.intake import load_assessment
+        from maturity.files.intake import load_assessment
 
         last, _ = load_assessment(prefill)
     write_workbook(fw, output, unit, period, last, force)

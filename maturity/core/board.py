@@ -1,0 +1,435 @@
+"""The board pack: every unit on one page, who moved, and where the council is against its targets.
+
+Pure functions over scored results; no I/O. Comparison, roll-up of departments
+from their services, change, trend and the target profile come from
+`maturity.core.benchmark`; this module arranges them as a board reads them:
+
+- a heatmap of units by domains (a department without its own assessment is
+  combined from the units below it, as the benchmark rolls up);
+- each unit's overall score across periods (trend);
+- movement since the unit's previous assessed period: `improved`, `steady` or
+  `declined` (steady: less than a tenth of the smallest step between levels);
+- the council-wide distribution of assessed units over levels, per domain;
+- who meets the target profile (every domain at its target level or above);
+- metric criteria against their targets, with small counts of people suppressed
+  (`maturity.core.suppression`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from maturity.core import suppression
+from maturity.core.benchmark import Row, Weighting, align, benchmark
+from maturity.core.errors import MaturityError
+from maturity.core.framework import NOT_APPLICABLE, Direction, Framework, Metric, Unit
+from maturity.core.plan import format_number
+from maturity.core.scoring import Score
+from maturity.core.suppression import Shown
+
+STEADY_SHARE = 0.1
+"""A change smaller than this share of the smallest step between levels is `steady`."""
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Movement(StrEnum):
+    """How a unit's overall score moved since its previous assessed period."""
+
+    IMPROVED = "improved"
+    STEADY = "steady"
+    DECLINED = "declined"
+    NEW = "new"
+
+
+class LevelInfo(Model):
+    id: str
+    name: str
+    rank: int = Field(description="0 for the lowest level.")
+    points: float = Field(description="What the level is worth in scoring.")
+
+
+class DomainInfo(Model):
+    id: str
+    name: str
+    target: str | None = Field(description="The domain's target level id, if any.")
+
+
+class HeatCell(Model):
+    """One unit's level in one domain."""
+
+    domain: str
+    level: str | None = Field(description="Level id; None when not applicable.")
+    score: float | None
+    target_met: bool | None = Field(description="None without a target or a level.")
+
+
+class UnitRow(Model):
+    """One unit in the chosen period: its heatmap row, movement and target profile."""
+
+    unit: str = Field(description="The full unit path.")
+    name: str = Field(description="The unit path's last part.")
+    label: str = Field(description="The path below the organisation, e.g. `Housing / Repairs`.")
+    depth: int = Field(description="0 for the top of the organisation.")
+    combined: bool = Field(description="Whether made from the units below it.")
+    heading_only: bool = Field(
+        description="A combined row made from one unit: it repeats that unit, so it only heads it."
+    )
+    units: int = Field(description="Assessed units behind the row.")
+    respondents: int
+    overall_level: str | None
+    overall_score: float | None
+    cells: list[HeatCell]
+    since: str | None = Field(description="The previous period compared with, if any.")
+    change: float | None = Field(description="Change in the overall score since then.")
+    levels_moved: int | None = Field(description="Change in the overall level, in levels.")
+    movement: Movement
+    target_met: bool | None = Field(description="Every domain at its target; None without any.")
+    below_target: list[str] = Field(description="Domain ids below their target.")
+
+
+class TrendPoint(Model):
+    period: str
+    score: float | None
+    level: str | None
+
+
+class TrendLine(Model):
+    """A unit's overall score in each period up to the chosen one."""
+
+    unit: str
+    name: str
+    combined: bool
+    points: list[TrendPoint]
+    direction: str = Field(description="`up`, `down`, `flat` or `new`.")
+
+
+class Distribution(Model):
+    """How many assessed units are at each level in one domain."""
+
+    domain: str
+    counts: dict[str, int] = Field(description="Units per level id, every level listed.")
+    not_applicable: int
+    at_target: int | None = Field(description="Units at or above the target; None without one.")
+    assessed: int
+
+
+class MetricColumn(Model):
+    """A metric criterion and how the units do against its target, council-wide."""
+
+    ref: str
+    name: str
+    unit: Unit
+    direction: Direction
+    target: str = Field(description="The target as text, e.g. `16%` or `at least 5`.")
+    reported: int = Field(description="Units that recorded a value.")
+    met: int = Field(description="Units whose recorded value meets the target.")
+    summary_label: str = Field(description="`Total` for counts, `Median` otherwise.")
+    summary: Shown
+
+
+class MetricCell(Model):
+    shown: Shown
+    target_met: bool | None = Field(description="None when no value, or when it is suppressed.")
+
+
+class MetricRow(Model):
+    unit: str
+    name: str
+    label: str
+    cells: list[MetricCell]
+
+
+class BoardPack(Model):
+    """Everything the board pack shows, ready to render."""
+
+    title: str
+    organisation: str
+    framework: str = Field(description="`id@version`.")
+    framework_name: str
+    period: str
+    periods: list[str] = Field(description="The periods the trend covers, oldest first.")
+    levels: list[LevelInfo]
+    domains: list[DomainInfo]
+    units: list[UnitRow] = Field(description="In organisation order: departments before services.")
+    trends: list[TrendLine]
+    distribution: list[Distribution]
+    metrics: list[MetricColumn]
+    metric_rows: list[MetricRow]
+    threshold: int = Field(description="Counts of people under this are suppressed.")
+    suppressed: bool = Field(description="Whether any value was suppressed.")
+    headlines: list[str] = Field(description="The key messages, as sentences.")
+    warnings: list[str]
+
+
+def _movement(fw: Framework, change: float | None, had_before: bool) -> Movement:
+    if not had_before or change is None:
+        return Movement.NEW
+    steps = [b.points - a.points for a, b in itertools.pairwise(fw.levels)]
+    if abs(change) < STEADY_SHARE * min(steps):
+        return Movement.STEADY
+    return Movement.IMPROVED if change > 0 else Movement.DECLINED
+
+
+def _label(unit: str) -> str:
+    parts = unit.split("/")
+    return " / ".join(parts[1:] or parts)
+
+
+def _unit_row(fw: Framework, row: Row, previous: Row | None, goals: Mapping[str, str]) -> UnitRow:
+    cells = []
+    for domain in fw.domains:
+        level = row.levels.get(domain.id)
+        target = goals.get(domain.id)
+        met = None
+        if level is not None and level != NOT_APPLICABLE and target is not None:
+            met = fw.rank[level] >= fw.rank[target]
+        cells.append(
+            HeatCell(
+                domain=domain.id, level=level, score=row.domains.get(domain.id), target_met=met
+            )
+        )
+    change = row.change.overall if row.change else None
+    moved = None
+    if previous is not None and previous.overall.level and row.overall.level:
+        moved = fw.rank[row.overall.level] - fw.rank[previous.overall.level]
+    return UnitRow(
+        unit=row.unit,
+        name=row.unit.rsplit("/", 1)[-1],
+        label=_label(row.unit),
+        depth=row.unit.count("/"),
+        combined=row.rolled_up,
+        heading_only=row.rolled_up and row.units == 1,
+        units=row.units,
+        respondents=row.respondents,
+        overall_level=row.overall.level,
+        overall_score=row.overall.score,
+        cells=cells,
+        since=row.change.since if row.change else None,
+        change=change,
+        levels_moved=moved,
+        movement=_movement(fw, change, row.change is not None),
+        target_met=row.target_met,
+        below_target=row.below_target,
+    )
+
+
+def _hidden_met(metric: Metric, threshold: int) -> bool | None:
+    """Whether a suppressed count meets its target, when `[c]` (under the threshold) says so."""
+    largest = threshold - 1  # a suppressed count is a whole number under the threshold
+    if metric.direction is Direction.HIGHER and metric.target > largest:
+        return False
+    if metric.direction is Direction.LOWER and metric.target >= largest:
+        return True
+    return None  # met or not would tell more than `[c]` does
+
+
+def _metrics(
+    fw: Framework, scores: Sequence[Score], threshold: int
+) -> tuple[list[MetricColumn], list[MetricRow]]:
+    metric_refs = [ref for ref, (_, c) in fw.criteria.items() if c.metric is not None]
+    if not metric_refs:
+        return [], []
+    by_unit = {s.unit: {c.id: c for c in s.criteria} for s in sorted(scores, key=lambda s: s.unit)}
+    rows = []
+    columns_cells: dict[str, list[MetricCell]] = {ref: [] for ref in metric_refs}
+    raw: dict[str, list[float | None]] = {ref: [] for ref in metric_refs}
+    for unit, criteria in by_unit.items():
+        cells = []
+        for ref in metric_refs:
+            metric = fw.criteria[ref][1].metric
+            assert metric is not None
+            result = criteria.get(ref)
+            value = result.value if result is not None else None
+            shown = suppression.metric(value, metric.unit, threshold, metric.counts_people)
+            met = None if shown.value is None else metric.target_met(shown.value)
+            if shown.suppressed:
+                met = _hidden_met(metric, threshold)
+            cell = MetricCell(shown=shown, target_met=met)
+            cells.append(cell)
+            columns_cells[ref].append(cell)
+            raw[ref].append(value)
+        rows.append(
+            MetricRow(unit=unit, name=unit.rsplit("/", 1)[-1], label=_label(unit), cells=cells)
+        )
+    columns = []
+    for ref in metric_refs:
+        metric = fw.criteria[ref][1].metric
+        assert metric is not None
+        cells = columns_cells[ref]
+        values = [v for v in raw[ref] if v is not None]
+        if metric.unit is Unit.COUNT:
+            label = "Total"
+            summary = suppression.total(
+                [c.shown for c in cells], raw[ref], metric.unit, threshold, metric.counts_people
+            )
+        else:
+            label = "Median"
+            median = statistics.median(values) if values else None
+            summary = suppression.metric(median, metric.unit, threshold, metric.counts_people)
+        comparison = "at least" if metric.direction is Direction.HIGHER else "at most"
+        columns.append(
+            MetricColumn(
+                ref=ref,
+                name=metric.name,
+                unit=metric.unit,
+                direction=metric.direction,
+                target=f"{comparison} {format_number(metric.target, metric.unit)}",
+                reported=len(values),
+                met=sum(1 for c in cells if c.target_met),
+                summary_label=label,
+                summary=summary,
+            )
+        )
+    return columns, rows
+
+
+def _distribution(
+    fw: Framework, rows: Sequence[UnitRow], goals: Mapping[str, str]
+) -> list[Distribution]:
+    assessed = [r for r in rows if not r.combined]
+    found = []
+    for i, domain in enumerate(fw.domains):
+        levels = [r.cells[i].level for r in assessed]
+        tally = Counter(levels)
+        target = goals.get(domain.id)
+        on_scale = [lv for lv in levels if lv is not None and lv != NOT_APPLICABLE]
+        at_target = None
+        if target is not None:
+            at_target = sum(1 for lv in on_scale if fw.rank[lv] >= fw.rank[target])
+        found.append(
+            Distribution(
+                domain=domain.id,
+                counts={lv: tally.get(lv, 0) for lv in fw.level_ids},
+                not_applicable=len(levels) - len(on_scale),
+                at_target=at_target,
+                assessed=len(on_scale),
+            )
+        )
+    return found
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _headlines(
+    fw: Framework, rows: Sequence[UnitRow], dist: Sequence[Distribution], period: str
+) -> list[str]:
+    name = {lv.id: lv.name for lv in fw.levels}
+    assessed = [r for r in rows if not r.combined]
+    lines = [f"{_plural(len(assessed), 'unit')} assessed for {period}."]
+    top = [r for r in rows if r.depth == 0 and r.overall_level]
+    if len(top) == 1:
+        lines.append(
+            f"{top[0].name} overall: {name[top[0].overall_level or '']}"
+            + (f" ({top[0].overall_score:.2f})." if top[0].overall_score is not None else ".")
+        )
+    compared = [r for r in assessed if r.movement is not Movement.NEW]
+    if compared:
+        tally = Counter(r.movement for r in compared)
+        lines.append(
+            f"Since their previous assessment, {tally[Movement.IMPROVED]} improved, "
+            f"{tally[Movement.STEADY]} held steady and {tally[Movement.DECLINED]} declined."
+        )
+    judged = [r for r in assessed if r.target_met is not None]
+    if judged:
+        met = sum(1 for r in judged if r.target_met)
+        lines.append(f"{met} of {len(judged)} units meet the target profile in every domain.")
+    weakest = [d for d in dist if d.at_target is not None and d.assessed]
+    if weakest:
+        worst = min(weakest, key=lambda d: (d.at_target or 0) / d.assessed)
+        domain_name = next(d.name for d in fw.domains if d.id == worst.domain)
+        lines.append(
+            f"Furthest from target: {domain_name}, where {worst.at_target} of {worst.assessed} "
+            "units are at their target level."
+        )
+    return lines
+
+
+def build_board(
+    scores: Sequence[Score],
+    frameworks: Sequence[Framework],
+    period: str,
+    targets: Mapping[str, str] | None = None,
+    threshold: int = suppression.DEFAULT_THRESHOLD,
+    organisation: str | None = None,
+) -> BoardPack:
+    """The board pack for `period` from one framework's current scores in every period.
+
+    Scores for metric criteria must carry their criteria (`Store.scores(with_criteria=True)`).
+    """
+    if threshold < 1:
+        raise MaturityError(f"the suppression threshold must be 1 or more, not {threshold}")
+    if not any(s.period == period for s in scores):
+        known = sorted({s.period for s in scores})
+        raise MaturityError(
+            f"no scores for {period}; periods with scores: {', '.join(known) or 'none'}"
+        )
+    wanted = [s for s in scores if s.period <= period]
+    aligned, fw, warnings = align(wanted, frameworks)
+    bench = benchmark(aligned, [fw], period=None, weighting=Weighting.RESPONDENTS, targets=targets)
+    goals = bench.targets
+    history: dict[str, list[Row]] = {}
+    for row in sorted(bench.rows, key=lambda r: r.period):
+        history.setdefault(row.unit, []).append(row)
+    current = sorted(
+        (r for r in bench.rows if r.period == period), key=lambda r: tuple(r.unit.split("/"))
+    )
+    rows = []
+    for row in current:
+        past = history[row.unit]
+        i = past.index(row)
+        rows.append(_unit_row(fw, row, past[i - 1] if i else None, goals))
+    periods = sorted({r.period for r in bench.rows})
+    trends = [
+        TrendLine(
+            unit=row.unit,
+            name=row.name,
+            combined=row.combined,
+            points=[
+                TrendPoint(period=h.period, score=h.overall.score, level=h.overall.level)
+                for h in history[row.unit]
+            ],
+            direction=next(r.trend.direction for r in current if r.unit == row.unit),
+        )
+        for row in rows
+        if not row.heading_only
+    ]
+    dist = _distribution(fw, rows, goals)
+    now = [s for s in wanted if s.period == period]
+    metrics, metric_rows = _metrics(fw, now, threshold)
+    org = organisation or Counter(s.unit.split("/")[0] for s in now).most_common(1)[0][0]
+    suppressed = any(c.shown.suppressed for r in metric_rows for c in r.cells) or any(
+        m.summary.suppressed for m in metrics
+    )
+    return BoardPack(
+        title=f"Equality maturity board pack {period}",
+        organisation=org,
+        framework=fw.ref,
+        framework_name=fw.name,
+        period=period,
+        periods=periods,
+        levels=[
+            LevelInfo(id=lv.id, name=lv.name, rank=i, points=lv.points)
+            for i, lv in enumerate(fw.levels)
+        ],
+        domains=[DomainInfo(id=d.id, name=d.name, target=goals.get(d.id)) for d in fw.domains],
+        units=rows,
+        trends=trends,
+        distribution=dist,
+        metrics=metrics,
+        metric_rows=metric_rows,
+        threshold=threshold,
+        suppressed=suppressed,
+        headlines=_headlines(fw, rows, dist, period),
+        warnings=[*warnings, *bench.warnings],
+    )

@@ -1,0 +1,347 @@
+"""The scoring engine: criterion, then domain, then overall, as the framework declares.
+
+Pure functions over pydantic models; no I/O. The same inputs always give the same
+result. A claim without evidence does not count as proof (the evidence rule caps
+it), and leaving a criterion out never raises a score: an unanswered criterion
+counts at the lowest level and shows as incompleteness.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from maturity.core.assessment import Assessment, Moderation, Response
+from maturity.core.errors import MaturityError
+from maturity.core.framework import NOT_APPLICABLE, Framework, MergeRule, Rule
+
+
+class Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class CriterionScore(Result):
+    """One criterion's outcome: the claim, what counted, and why."""
+
+    id: str = Field(description="`domain.criterion`.")
+    answered: bool = Field(description="Whether the team gave a level or a value.")
+    claimed: str | None = Field(
+        description="The level the team claimed (merged across respondents)."
+    )
+    moderated: str | None = Field(default=None, description="The moderator's level, if any.")
+    metric_level: str | None = Field(
+        default=None, description="The level the measured value reaches."
+    )
+    level: str | None = Field(
+        description="The effective level after evidence, moderation and metric; `not_applicable` "
+        "when excluded; the lowest level when unanswered."
+    )
+    score: float | None = Field(
+        description="Points of the effective level; None when not applicable."
+    )
+    capped: bool = Field(
+        default=False, description="Whether the claim was capped for want of evidence."
+    )
+    has_evidence: bool = Field(default=False, description="Whether any evidence was recorded.")
+    value: float | None = Field(
+        default=None, description="The measured value, for metric criteria."
+    )
+    target_met: bool | None = Field(
+        default=None, description="Whether the value meets the metric target."
+    )
+    spread: int = Field(default=0, description="How many levels apart the respondents' claims are.")
+
+
+class DomainScore(Result):
+    """One domain's outcome."""
+
+    id: str
+    score: float | None = Field(
+        description="The domain score; None when every criterion is not applicable."
+    )
+    level: str | None = Field(description="The domain's level; None when not applicable.")
+    completeness: float = Field(description="Share of applicable criteria answered, 0 to 1.")
+    answered: int = Field(description="Applicable criteria answered.")
+    applicable: int = Field(description="Criteria not marked not applicable.")
+    target: str | None = Field(default=None, description="The domain's target level, if any.")
+    target_met: bool | None = Field(
+        default=None, description="Whether the domain's level reaches its target; None without one."
+    )
+
+
+class OverallScore(Result):
+    score: float | None
+    level: str | None
+    rating: str | None = Field(description="The rating band's name, if the framework has bands.")
+    completeness: float
+
+
+class FrameworkRef(Result):
+    id: str
+    version: str
+
+
+class Score(Result):
+    """The scored result of one assessment (or several respondents merged)."""
+
+    framework: FrameworkRef
+    unit: str
+    period: str
+    respondents: int
+    overall: OverallScore
+    domains: list[DomainScore]
+    criteria: list[CriterionScore]
+
+    def domain(self, domain_id: str) -> DomainScore:
+        return next(d for d in self.domains if d.id == domain_id)
+
+    def criterion(self, ref: str) -> CriterionScore:
+        return next(c for c in self.criteria if c.id == ref)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One input to a roll-up: a criterion within a domain, or a domain within the whole."""
+
+    score: float
+    weight: float
+    rank: int
+    count: int  # criteria summed into `score` (1 unless it is a `sum`), to read it per criterion
+
+
+def _combine(rule: Rule, values: Sequence[float], weights: Sequence[float]) -> float:
+    if rule is Rule.MEAN:
+        return sum(values) / len(values)
+    if rule is Rule.WEIGHTED_MEAN:
+        return sum(v * w for v, w in zip(values, weights, strict=True)) / sum(weights)
+    if rule is Rule.SUM:
+        return sum(values)
+    return min(values)
+
+
+def _roll_up(fw: Framework, rule: Rule, parts: Sequence[_Part]) -> tuple[float, int] | None:
+    """Combine parts by `rule` into (score, level rank); None when there is nothing to combine.
+
+    The score is the rule applied to the parts' scores. The level is read from the same
+    rule applied per criterion, so a total of points is never compared with one level's
+    points (a `sum` reads its total per criterion; a mean of sums reads each sum so).
+    """
+    if not parts:
+        return None
+    if rule is Rule.STAGED:
+        rank = min(p.rank for p in parts)
+        return fw.levels[rank].points, rank
+    weights = [p.weight for p in parts]
+    score = _combine(rule, [p.score for p in parts], weights)
+    if rule is Rule.SUM:
+        per_criterion = score / sum(p.count for p in parts)
+    else:
+        per_criterion = _combine(rule, [p.score / p.count for p in parts], weights)
+    return score, fw.rank[fw.level_for_score(per_criterion).id]
+
+
+def effective_level(fw: Framework, ref: str, response: Response | None) -> CriterionScore:
+    """Score one criterion: moderation first, then the metric value, then the (capped) claim."""
+    _, criterion = fw.criteria[ref]
+    lowest = fw.level_ids[0]
+    if response is None or (not response.answered and response.moderated is None):
+        return CriterionScore(
+            id=ref, answered=False, claimed=None, level=lowest, score=fw.levels[0].points
+        )
+    claimed = response.level
+    has_evidence = bool(response.evidence)
+    capped = False
+    metric_level = None
+    target_met = None
+    if criterion.metric is not None and response.value is not None:
+        metric_level = criterion.metric.level_for(response.value, fw.level_ids)
+        target_met = criterion.metric.target_met(response.value)
+
+    if response.moderated is not None:
+        level = response.moderated.level
+    elif metric_level is not None:
+        level = metric_level
+    elif claimed is None:
+        level = lowest
+    else:
+        level = claimed
+        threshold = fw.scoring.evidence_required_from
+        if (
+            threshold is not None
+            and claimed != NOT_APPLICABLE
+            and not has_evidence
+            and fw.rank[claimed] >= fw.rank[threshold]
+        ):
+            level = fw.level_ids[max(fw.rank[threshold] - 1, 0)]
+            capped = level != claimed  # an evidence rule from the lowest level caps nothing
+    score = None if level == NOT_APPLICABLE else fw.level(level).points
+    return CriterionScore(
+        id=ref,
+        answered=True,
+        claimed=claimed,
+        moderated=response.moderated.level if response.moderated else None,
+        metric_level=metric_level,
+        level=level,
+        score=score,
+        capped=capped,
+        has_evidence=has_evidence,
+        value=response.value,
+        target_met=target_met,
+    )
+
+
+def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None = None) -> Score:
+    """Score an assessment exactly as the framework's `scoring` declares.
+
+    The assessment must already be checked against the framework
+    (`assessment.check_against`); unknown criteria here are a programming error.
+    """
+    spreads = spreads or {}
+    criteria: list[CriterionScore] = []
+    domains: list[DomainScore] = []
+    domain_parts: list[_Part] = []
+    total_answered = total_applicable = 0
+    for domain in fw.domains:
+        parts: list[_Part] = []
+        answered = applicable = 0
+        for criterion in domain.criteria:
+            ref = f"{domain.id}.{criterion.id}"
+            result = effective_level(fw, ref, assessment.responses.get(ref))
+            if ref in spreads:
+                result = result.model_copy(update={"spread": spreads[ref]})
+            criteria.append(result)
+            if result.score is None or result.level is None:
+                continue
+            applicable += 1
+            answered += result.answered
+            parts.append(_Part(result.score, criterion.weight, fw.rank[result.level], 1))
+        rolled = _roll_up(fw, fw.scoring.domain_rule, parts)
+        target = fw.target_for(domain.id)
+        total_answered += answered
+        total_applicable += applicable
+        domains.append(
+            DomainScore(
+                id=domain.id,
+                score=None if rolled is None else rolled[0],
+                level=None if rolled is None else fw.level_ids[rolled[1]],
+                completeness=answered / applicable if applicable else 1.0,
+                answered=answered,
+                applicable=applicable,
+                target=target,
+                target_met=None
+                if rolled is None or target is None
+                else rolled[1] >= fw.rank[target],
+            )
+        )
+        if rolled is not None:
+            summed = len(parts) if fw.scoring.domain_rule is Rule.SUM else 1
+            domain_parts.append(_Part(rolled[0], domain.weight, rolled[1], summed))
+    overall = _roll_up(fw, fw.scoring.overall_rule, domain_parts)
+    return Score(
+        framework=FrameworkRef(id=fw.id, version=fw.version),
+        unit=assessment.unit,
+        period=assessment.period,
+        respondents=assessment.respondents,
+        overall=OverallScore(
+            score=None if overall is None else overall[0],
+            level=None if overall is None else fw.level_ids[overall[1]],
+            rating=None if overall is None else fw.band_for(overall[0]),
+            completeness=total_answered / total_applicable if total_applicable else 1.0,
+        ),
+        domains=domains,
+        criteria=criteria,
+    )
+
+
+def _merge_ranks(rule: MergeRule, ranks: list[int]) -> int:
+    ranks = sorted(ranks)
+    if rule is MergeRule.MEDIAN:
+        return ranks[(len(ranks) - 1) // 2]
+    if rule is MergeRule.MEAN:
+        return sum(ranks) // len(ranks)
+    if rule is MergeRule.MINIMUM:
+        return ranks[0]
+    return ranks[-1]
+
+
+def _merge_values(rule: MergeRule, values: list[float]) -> float:
+    values = sorted(values)
+    if rule is MergeRule.MEDIAN:
+        mid = len(values) // 2
+        return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+    if rule is MergeRule.MEAN:
+        return sum(values) / len(values)
+    return values[0] if rule is MergeRule.MINIMUM else values[-1]
+
+
+def _most_common(items: Iterable[str | None]) -> str | None:
+    counts = Counter(i for i in items if i is not None)
+    if not counts:
+        return None
+    return min(counts, key=lambda k: (-counts[k], k))
+
+
+def merge(fw: Framework, assessments: Sequence[Assessment]) -> tuple[Assessment, dict[str, int]]:
+    """Merge several respondents' assessments of one unit and period into one.
+
+    Levels merge by the framework's `respondents_rule` (median by default); the
+    spread per criterion (in levels) shows where a team disagrees with itself.
+    The result does not depend on the order of the respondents.
+    """
+    if not assessments:
+        raise MaturityError("nothing to merge")
+    first = assessments[0]
+    for other in assessments[1:]:
+        if (other.unit, other.period, other.framework_id) != (
+            first.unit,
+            first.period,
+            first.framework_id,
+        ):
+            raise MaturityError(
+                f"cannot merge '{other.unit}' {other.period} with '{first.unit}' {first.period}: "
+                "respondents must share the unit, period and framework"
+            )
+    if len(assessments) == 1:
+        return first, {}
+    rule = fw.scoring.respondents_rule
+    responses: dict[str, Response] = {}
+    spreads: dict[str, int] = {}
+    for ref in fw.criteria:
+        given = [a.responses[ref] for a in assessments if ref in a.responses]
+        if not given:
+            continue
+        claims = [r.level for r in given if r.level is not None]
+        on_scale = [fw.rank[c] for c in claims if c != NOT_APPLICABLE]
+        level: str | None
+        if on_scale:
+            level = fw.level_ids[_merge_ranks(rule, on_scale)]
+            spreads[ref] = max(on_scale) - min(on_scale)
+        else:
+            level = NOT_APPLICABLE if claims else None
+        values = [r.value for r in given if r.value is not None]
+        moderations = sorted(
+            {m.model_dump_json(): m for r in given if (m := r.moderated) is not None}.items()
+        )
+        responses[ref] = Response(
+            level=level,
+            value=_merge_values(rule, values) if values else None,
+            evidence=sorted({e for r in given for e in r.evidence}),
+            notes="\n".join(sorted({r.notes for r in given if r.notes})) or None,
+            owner=_most_common(r.owner for r in given),
+            service_area=_most_common(r.service_area for r in given),
+            actions=sorted({a for r in given for a in r.actions}),
+            moderated=Moderation.model_validate(moderations[0][1]) if moderations else None,
+        )
+    merged = first.model_copy(
+        update={
+            "responses": responses,
+            "respondents": sum(a.respondents for a in assessments),
+            "completed_on": max(
+                (a.completed_on for a in assessments if a.completed_on), default=None
+            ),
+        }
+    )
+    return merged, spreads

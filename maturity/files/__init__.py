@@ -1,0 +1,1 @@
+"""Reading and writing files: YAML, workbooks, plan files, CSV, the framework catalogue."""

@@ -1,0 +1,1 @@
+"""Reports: HTML and PDF rendering, charts, and batch runs."""

@@ -1,0 +1,1 @@
+"""The store: every assessment version, kept in SQLite or any SQLAlchemy database."""
