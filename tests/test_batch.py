@@ -9,9 +9,10 @@ from board_fixtures import fill_store, framework
 from click.testing import CliRunner
 
 from maturity.cli import main
+from maturity.cli.progress import Reporter
 from maturity.core.errors import MaturityError
 from maturity.reports import batch
-from maturity.reports.batch import Job, Reporter, run
+from maturity.reports.batch import Job, run
 
 
 def fake_render(job: Job) -> int:

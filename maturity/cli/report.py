@@ -228,8 +228,12 @@ def all_command(
     make_folder(plans)
     for job in work:
         check_writable(job.output, force)
+    from maturity.cli.progress import Reporter
+
     batch.warm_up()
-    outcome = batch.run(work, batch.render_job, workers=jobs, frameworks=frameworks)
+    outcome = batch.run(
+        work, batch.render_job, workers=jobs, frameworks=frameworks, reporter=Reporter(len(work))
+    )
     ok = [d for d in outcome.done if d.ok]
     click.echo(
         f"{out_dir}: {len(ok)} of {len(work)} documents written in {outcome.seconds:.1f} s "

@@ -16,14 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from maturity.core.errors import MaturityError, write_crash_log
 
@@ -142,44 +141,22 @@ def warm_up() -> None:
     import maturity.reports.plan  # noqa: F401
 
 
-class Reporter:
-    """Progress on stderr: a bar on a terminal, otherwise one plain line per finished job."""
+class Progress(Protocol):
+    """Told of each finished job, then closed; the CLI shows it as a bar or plain lines."""
 
-    def __init__(self, total: int, tty: bool | None = None) -> None:
-        import click
+    def finished(self, done: Done) -> None: ...
 
-        self.total = total
-        self.count = 0
-        self.tty = sys.stderr.isatty() if tty is None else tty
-        self.bar: Any = None
-        if self.tty:
-            self.bar = click.progressbar(
-                length=total, label="Rendering", file=sys.stderr, show_pos=True
-            )
-            self.bar.__enter__()
+    def close(self) -> None: ...
+
+
+class Quiet:
+    """Progress that shows nothing (the default for library callers)."""
 
     def finished(self, done: Done) -> None:
-        import click
-
-        self.count += 1
-        if self.bar is not None:
-            self.bar.update(1)
-            return
-        if done.ok:
-            click.echo(
-                f"[{self.count}/{self.total}] done {done.job.name} "
-                f"({done.pages} pages, {done.seconds:.1f} s, CPU {done.cpu:.1f} s)",
-                err=True,
-            )
-        else:
-            click.echo(
-                f"[{self.count}/{self.total}] FAILED {done.job.name}: {done.error}", err=True
-            )
+        pass
 
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
+        pass
 
 
 def _context() -> Any:
@@ -193,14 +170,14 @@ def run(
     work: Callable[[Job], int] = render_job,
     workers: int | None = None,
     frameworks: Mapping[str, Framework] | None = None,
-    reporter: Reporter | None = None,
+    reporter: Progress | None = None,
 ) -> Outcome:
     """Run every job, `workers` at a time (default: the machine's cores); never stops early.
 
     With one worker the jobs run in this process, one after another.
     """
     workers = max(1, workers or os.cpu_count() or 1)
-    reporter = reporter or Reporter(len(jobs))
+    reporter = reporter or Quiet()
     outcome = Outcome()
     start = time.perf_counter()
     try:
@@ -223,7 +200,7 @@ def _run_pool(
     work: Callable[[Job], int],
     workers: int,
     frameworks: Mapping[str, Framework],
-    reporter: Reporter,
+    reporter: Progress,
     outcome: Outcome,
 ) -> None:
     with ProcessPoolExecutor(
