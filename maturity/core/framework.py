@@ -29,7 +29,9 @@ NOT_APPLICABLE = "not_applicable"
 class Model(BaseModel):
     """Base for every file-backed model: strict about unknown keys and YAML's type coercions."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True
+    )
 
 
 class Rule(StrEnum):

@@ -20,7 +20,7 @@ from maturity.core.framework import NOT_APPLICABLE, Framework, MergeRule, Rule
 
 
 class Result(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class CriterionScore(Result):
