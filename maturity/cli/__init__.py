@@ -17,7 +17,8 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 import click
 
 from maturity import __version__
-from maturity.core.errors import InvalidFileError, MaturityError, write_crash_log
+from maturity.core.errors import InvalidFileError, MaturityError
+from maturity.files.crash_log import write_crash_log
 
 # command name -> "module:attribute"
 COMMANDS = {

@@ -1,13 +1,13 @@
 """The errors `maturity` raises on purpose.
 
 The core raises these and knows nothing of the command line; the CLI's one error
-boundary prints them as `Error: ...` lines and exits 1.
+boundary prints them as `Error: ...` lines and exits 1. A bug's details go to a crash log
+(`maturity.files.crash_log`), which is I/O and so lives outside the core.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 Loc = tuple[str | int, ...]
 
@@ -45,26 +45,3 @@ class ProblemsError(ValueError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("; ".join(p.message for p in problems))
-
-
-def write_crash_log(exc: BaseException, context: str = "") -> Path:
-    """Save a bug's traceback to a new private file in the temp folder; its path.
-
-    `mkstemp` picks a name nobody else can have claimed (nor planted a symlink at) and
-    creates the file for this user only, so two crashes never share a log.
-    """
-    import os
-    import sys
-    import tempfile
-    import traceback
-
-    from maturity import __version__
-
-    fd, name = tempfile.mkstemp(prefix="maturity-crash-", suffix=".log")
-    header = f"maturity {__version__}\n{' '.join(sys.argv)}\n"
-    if context:
-        header += f"{context}\n"
-    text = "".join(traceback.format_exception(exc))
-    with os.fdopen(fd, "w", encoding="utf-8") as log:
-        log.write(f"{header}\n{text}")
-    return Path(name)
