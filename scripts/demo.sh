@@ -4,6 +4,7 @@
 # pack and an action plan for every unit (PDFs in $out/reports).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/setup-system.sh   # the Pango libraries WeasyPrint needs for the PDFs
 out=${1:-out}
 m=.venv/bin/maturity
 store="$out/maturity.db"
