@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from typing import Any
 
 # pydantic looks up plugins through package metadata on the first model it builds, which
@@ -35,6 +36,18 @@ COMMANDS = {
 }
 
 
+EXIT_BROKEN_PIPE = 141
+"""What a shell reports for a program stopped by SIGPIPE (128 + 13), as `git` and `cat` do."""
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (e.g. under a test runner)
+        pass
+
+
 class Maturity(click.Group):
     """The root group: lazy subcommands, and the place where errors become one line."""
 
@@ -51,7 +64,14 @@ class Maturity(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a closed pipe shows here, inside the boundary
+            return result
+        except BrokenPipeError:
+            # The reader stopped early (`maturity framework show X | head`): normal, not a
+            # bug. Say nothing, and keep Python from complaining when it flushes at exit.
+            _silence_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
         except InvalidFileError as exc:
             for line in exc.lines:
                 click.echo(f"Error: {line}", err=True)
