@@ -20,6 +20,9 @@ from maturity.core.framework import NOT_APPLICABLE, Framework, MergeRule, Rule
 
 
 class Result(BaseModel):
+    """Base of the scored results: built by `score` from checked input with `model_construct`,
+    so a command that only prints a table never pays for building their validators."""
+
     model_config = ConfigDict(frozen=True, defer_build=True)
 
 
@@ -148,7 +151,7 @@ def effective_level(fw: Framework, ref: str, response: Response | None) -> Crite
     _, criterion = fw.criteria[ref]
     lowest = fw.level_ids[0]
     if response is None or (not response.answered and response.moderated is None):
-        return CriterionScore(
+        return CriterionScore.model_construct(
             id=ref, answered=False, claimed=None, level=lowest, score=fw.levels[0].points
         )
     claimed = response.level
@@ -178,7 +181,7 @@ def effective_level(fw: Framework, ref: str, response: Response | None) -> Crite
             level = fw.level_ids[max(fw.rank[threshold] - 1, 0)]
             capped = level != claimed  # an evidence rule from the lowest level caps nothing
     score = None if level == NOT_APPLICABLE else fw.level(level).points
-    return CriterionScore(
+    return CriterionScore.model_construct(
         id=ref,
         answered=True,
         claimed=claimed,
@@ -223,7 +226,7 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
         total_answered += answered
         total_applicable += applicable
         domains.append(
-            DomainScore(
+            DomainScore.model_construct(
                 id=domain.id,
                 score=None if rolled is None else rolled[0],
                 level=None if rolled is None else fw.level_ids[rolled[1]],
@@ -240,12 +243,12 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
             summed = len(parts) if fw.scoring.domain_rule is Rule.SUM else 1
             domain_parts.append(_Part(rolled[0], domain.weight, rolled[1], summed))
     overall = _roll_up(fw, fw.scoring.overall_rule, domain_parts)
-    return Score(
-        framework=FrameworkRef(id=fw.id, version=fw.version),
+    return Score.model_construct(
+        framework=FrameworkRef.model_construct(id=fw.id, version=fw.version),
         unit=assessment.unit,
         period=assessment.period,
         respondents=assessment.respondents,
-        overall=OverallScore(
+        overall=OverallScore.model_construct(
             score=None if overall is None else overall[0],
             level=None if overall is None else fw.level_ids[overall[1]],
             rating=None if overall is None else fw.band_for(overall[0]),

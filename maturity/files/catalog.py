@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
+import stat
 from pathlib import Path
 
 from maturity import __version__
+from maturity.core import framework as framework_module
 from maturity.core.assessment import Assessment
 from maturity.core.errors import MaturityError
 from maturity.core.framework import Framework
@@ -52,28 +55,54 @@ def framework_path(ref: str) -> Path:
     return path
 
 
-def _cache_file(path: Path) -> Path | None:
-    """Where the validated copy of a framework file is kept, keyed by its content."""
+def _cache_root() -> Path:
     base = os.environ.get("MATURITY_CACHE") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else Path.home() / ".cache"
+    return (Path(base) if base else Path.home() / ".cache") / "maturity"
+
+
+def _cache_file(path: Path) -> Path | None:
+    """Where the validated copy of a framework file is kept.
+
+    Keyed by the file's content, this version of maturity and the framework models' source
+    (so a changed model never reads a copy made by the old one).
+    """
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+        digest = hashlib.sha256(path.read_bytes())
+        models = Path(framework_module.__file__ or "").stat()
     except OSError:
         return None
-    return root / "maturity" / f"framework-{__version__}-{digest}.json"
+    digest.update(f"{__version__}:{models.st_size}:{models.st_mtime_ns}".encode())
+    return _cache_root() / f"framework-{digest.hexdigest()[:32]}.pickle"
+
+
+def _trusted(cache: Path) -> bool:
+    """Whether a cached copy may be read: ours alone, like Python's own bytecode cache.
+
+    A pickle is code, so it is read only from a folder and file that this user owns and
+    nobody else can write.
+    """
+    try:
+        uid = os.getuid()
+        for entry in (cache.parent, cache):
+            st = entry.lstat()
+            if st.st_uid != uid or st.st_mode & 0o022 or stat.S_ISLNK(st.st_mode):
+                return False
+    except (OSError, AttributeError):  # AttributeError: no getuid (Windows)
+        return False
+    return True
 
 
 def _read_framework(path: Path) -> Framework:
     """Load a framework file, through a cache of validated copies.
 
-    Parsing YAML is most of the time `maturity score` takes; a framework that
-    validated once is kept as JSON keyed by its content (and this version of
-    maturity), which pydantic reads back in under a millisecond. The cache is a
+    Parsing YAML and building the framework models' validators are most of the time
+    `maturity score` takes; a framework that validated once is kept as a pickle of the
+    validated models, which reads back in about a millisecond. The cache is a
     convenience: any failure to read or write it falls back to the YAML.
     """
     try:
-        stat = path.stat()
-        memo_key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        info = path.stat()
+        memo_key = (str(path.resolve()), info.st_mtime_ns, info.st_size)
     except OSError:
         memo_key = None
     if memo_key in _MEMO:
@@ -90,17 +119,19 @@ _MEMO: dict[tuple[str, int, int] | None, Framework] = {}
 
 def _read_framework_file(path: Path) -> Framework:
     cache = _cache_file(path)
-    if cache is not None and cache.is_file():
+    if cache is not None and cache.is_file() and _trusted(cache):
         try:
-            return Framework.model_validate_json(cache.read_bytes())
-        except (OSError, ValueError):
+            cached = pickle.loads(cache.read_bytes())
+            if isinstance(cached, Framework):
+                return cached
+        except Exception:  # any damaged or stale copy: it costs only a slower start
             pass
     framework, _ = load(path, Framework)
     if cache is not None:
         try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(framework.model_dump_json(), encoding="utf-8")
+            tmp.write_bytes(pickle.dumps(framework, protocol=pickle.HIGHEST_PROTOCOL))
             tmp.replace(cache)
         except OSError:
             pass
