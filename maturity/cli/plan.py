@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -100,6 +100,19 @@ def plan_group() -> None:
     type=click.DateTime(["%Y-%m-%d"]),
     help="The plan's date, YYYY-MM-DD (default: today).",
 )
+@click.option(
+    "--max-items",
+    type=click.IntRange(0, 1000),
+    default=10,
+    show_default=True,
+    help="pdf/html: items in the main table, by priority; the rest go to an annex (0: all).",
+)
+@click.option(
+    "--evidence",
+    "with_evidence",
+    is_flag=True,
+    help="pdf/html: add an appendix of the evidence the team gave for each criterion.",
+)
 @click.option("--framework", help="Use this framework (id or file) instead of the one named.")
 @click.option("--force", is_flag=True, help="Replace output files that already exist.")
 def plan_command(
@@ -114,6 +127,8 @@ def plan_command(
     organisation: str | None,
     horizon: int,
     on: dt.datetime | None,
+    max_items: int,
+    with_evidence: bool,
     framework: str | None,
     force: bool,
 ) -> None:
@@ -129,11 +144,17 @@ def plan_command(
     Targets: a criterion's own (--targets criteria:), else its domain's (domains:),
     else one for all (--target or level:), else the framework's default.
 
-    Timeframe: 1 level to climb is the first quarter of the horizon, 2 levels the
-    second quarter, 3 or more the second half (24 months: 0-6, 6-12, 12-24 months).
+    Timeframe, dated from the plan's date: 1 level to climb is due a quarter of the
+    horizon on, 2 levels half-way, 3 or more at its end (drafted in March 2026 over
+    24 months: by September 2026, by March 2027, by March 2028).
 
-    The PDF is A4 and tagged (PDF/UA-1) for publishing. Without -o the file is
-    named <unit>-<period>-plan.<format> in the current folder.
+    Refs: aims are the framework's domains, numbered (1, 2, ...), and criteria are
+    lettered within them (1a, 1b), as council plans number their actions.
+
+    The PDF is A4 and tagged (PDF/UA-1) for publishing: a summary page, the
+    --max-items highest priorities in full under their aims, and an annex table for
+    the rest. Without -o the file is named <unit>-<period>-plan.<format> in the
+    current folder.
 
     To track progress, save the plan as YAML and see `maturity plan update --help`.
 
@@ -195,7 +216,8 @@ def plan_command(
             organisation=organisation or assessment.unit.split("/")[0],
             horizon_months=horizon,
         )
-        pages = _write(fw, assessment, targets, config, path, fmt, force)
+        layout = {"max_items": max_items, "evidence": with_evidence}
+        pages = _write(fw, assessment, targets, config, path, fmt, force, layout)
         suffix = f", {pages} pages" if pages else ""
         click.echo(f"{path}: action plan for {assessment.unit} {assessment.period}{suffix}")
 
@@ -271,11 +293,12 @@ def _write(
     path: Path,
     fmt: str,
     force: bool,
+    layout: dict[str, Any],
 ) -> int:
     from maturity.core.scoring import score
     from maturity.reports.plan import build_report, html_document, write_pdf
 
-    report = build_report(fw, assessment, score(fw, assessment), targets, config)
+    report = build_report(fw, assessment, score(fw, assessment), targets, config, **layout)
     if fmt in {"yaml", "csv"}:
         from maturity.files.plan_file import save_plan
 
