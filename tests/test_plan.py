@@ -184,7 +184,8 @@ def test_saving_never_overwrites_without_force(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "unit", "shown"),
     [(12.5, Unit.PERCENT, "12.5%"), (16.0, Unit.PERCENT, "16%"), (40.0, Unit.COUNT, "40"),
-     (0.8, Unit.RATIO, "0.8")],
+     (0.8, Unit.RATIO, "0.8"), (5.5, Unit.POINTS, "5.5 points"), (1.0, Unit.POINTS, "1 point"),
+     (-2.0, Unit.POINTS, "-2 points")],
 )  # fmt: skip
 def test_metric_numbers_read_as_reports_show_them(value: float, unit: Unit, shown: str) -> None:
     assert format_number(value, unit) == shown

@@ -157,9 +157,13 @@ def aim_refs(fw: Framework) -> dict[str, str]:
 
 
 def format_number(value: float, unit: Unit) -> str:
-    """A metric's value or target as a report shows it: `12.5%`, `40`, `0.8`."""
+    """A metric's value or target as a report shows it: `12.5%`, `5.5 points`, `40`, `0.8`."""
     text = f"{value:g}"
-    return text + "%" if unit is Unit.PERCENT else text
+    if unit is Unit.PERCENT:
+        return text + "%"
+    if unit is Unit.POINTS:
+        return text + (" point" if abs(value) == 1 else " points")
+    return text
 
 
 def _unique(items: list[str]) -> list[str]:
