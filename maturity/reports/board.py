@@ -24,6 +24,8 @@ MOVEMENT_WORDS = {
     Movement.DECLINED: "Declined",
     Movement.NEW: "First assessment",
 }
+RAG_WORDS = {"green": "✔ Met", "amber": "▲ Close", "red": "✖ Not met"}
+"""A measure's status in words and a shape, so that it reads without its colour."""
 MOVEMENT_ORDER = [Movement.IMPROVED, Movement.STEADY, Movement.DECLINED, Movement.NEW]
 
 
@@ -36,11 +38,18 @@ def _signed(value: float | None) -> str:
 
 def context(pack: BoardPack, charts: dict[str, str], on: dt.date) -> dict[str, Any]:
     """The template context: the pack plus what the template should not compute."""
-    from maturity.reports.board_charts import distribution_alt, level_colours, trend_alt
+    from maturity.reports.board_charts import (
+        distribution_alt,
+        level_colours,
+        level_markers,
+        trend_alt,
+    )
 
     names = {lv.id: lv.name for lv in pack.levels}
     domain_names = {d.id: d.name for d in pack.domains}
-    colours = dict(zip([lv.id for lv in pack.levels], level_colours(len(pack.levels)), strict=True))
+    ids = [lv.id for lv in pack.levels]
+    colours = dict(zip(ids, level_colours(len(ids)), strict=True))
+    markers = dict(zip(ids, level_markers(len(ids)), strict=True))
     movement = sorted(
         (u for u in pack.units),
         key=lambda u: (MOVEMENT_ORDER.index(u.movement), -(u.change or 0.0), u.unit),
@@ -53,6 +62,8 @@ def context(pack: BoardPack, charts: dict[str, str], on: dt.date) -> dict[str, A
         "date": f"{on.day} {on:%B %Y}",
         "levels": names,
         "colours": colours,
+        "markers": markers,
+        "rag_words": RAG_WORDS,
         "domain_names": domain_names,
         "signed": _signed,
         "movement_words": MOVEMENT_WORDS,
