@@ -175,7 +175,7 @@ def test_the_html_escapes_unit_names_and_gives_every_image_alt_text() -> None:
         "board-pack.html.j2",
         context(
             build_board(scores, [fw], "2025/26"),
-            {"trend": "t", "distribution": "d"},
+            {"trend-1": "t", "distribution": "d"},
             on=date(2026, 11, 23),
         ),
     )
@@ -220,3 +220,42 @@ def test_report_board_names_a_missing_period(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert result.output == "Error: no scores for 2022/23; periods with scores: 2024/25, 2025/26\n"
+
+
+def council_pack(units: int) -> BoardPack:
+    """`units` services in departments of ten, one period, plus one department of one unit."""
+    fw = framework()
+    scores = [
+        scored(fw, f"Council/Dept {i // 10 + 1}/Service {i + 1}", "2025/26",
+               {"d1.c1": "l2", "d2.c3": "l3"}, 9.0)[1]
+        for i in range(units)
+    ]  # fmt: skip
+    scores.append(scored(fw, "Council/Solo/Only", "2025/26", {"d1.c1": "l1"}, 1.0)[1])
+    return build_board(scores, [fw], "2025/26")
+
+
+def test_a_council_sized_pack_leads_with_departments_and_puts_units_in_an_appendix() -> None:
+    from maturity.reports.board import UNITS_IN_BODY, body_trends, context, department_rows
+    from maturity.reports.board_charts import PANELS_PER_PAGE, trend_pages
+    from maturity.reports.render import render_html
+
+    small = council_pack(UNITS_IN_BODY - 1)  # 40 assessed with the solo unit: not large
+    assert body_trends(small) == small.trends
+    large = council_pack(100)
+    rows = department_rows(large)
+    # The council, ten departments, and the unit standing for the one-unit department.
+    assert [r.unit for r in rows] == [
+        "Council",
+        *sorted(f"Council/Dept {i}" for i in range(1, 11)),  # in the organisation's order
+        "Council/Solo/Only",
+    ]
+    assert [line.unit for line in body_trends(large)] == [r.unit for r in rows]
+    charts = {"distribution": "d", "trend-1": "t1"}
+    html = render_html("board-pack.html.j2", context(large, charts, on=date(2026, 11, 23)))
+    body, appendix = html.split("Appendix: every unit")
+    assert "Service 57" not in body and "Service 57" in appendix
+    assert "Maturity by department and domain" in body
+    # Small multiples come 20 to a chart, in order.
+    pages = trend_pages(large.trends)
+    assert [len(p) for p in pages] == [PANELS_PER_PAGE] * 5 + [len(large.trends) - 100]
+    assert [line for page in pages for line in page] == large.trends

@@ -15,9 +15,10 @@ from __future__ import annotations
 import io
 import math
 import textwrap
+from collections.abc import Sequence
 from typing import Any
 
-from maturity.core.board import BoardPack
+from maturity.core.board import BoardPack, TrendLine
 from maturity.reports.charts import GRID, TARGET
 
 LIGHTS = ["#ffffff", "#d2e2f1", "#bfe3e0", "#fff7bf"]
@@ -79,11 +80,20 @@ def _svg(fig: Any) -> str:
     return out.getvalue()
 
 
-def trend_alt(pack: BoardPack) -> str:
-    """The trend chart's text alternative: each unit's overall level per period."""
+PANELS_PER_PAGE = 20
+"""Small multiples per trend chart: five rows of four fill a landscape page and stay legible."""
+
+
+def trend_pages(lines: Sequence[TrendLine]) -> list[list[TrendLine]]:
+    """The trend lines in pages of `PANELS_PER_PAGE`, in order."""
+    return [list(lines[i : i + PANELS_PER_PAGE]) for i in range(0, len(lines), PANELS_PER_PAGE)]
+
+
+def trend_alt(pack: BoardPack, lines: Sequence[TrendLine] | None = None) -> str:
+    """A trend chart's text alternative: each unit's overall level per period."""
     names = {lv.id: lv.name for lv in pack.levels}
     parts = []
-    for line in pack.trends:
+    for line in pack.trends if lines is None else lines:
         steps = ", ".join(
             f"{p.period} {names.get(p.level or '', 'not applicable')}"
             + (f" ({p.score:.2f})" if p.score is not None else "")
@@ -93,12 +103,15 @@ def trend_alt(pack: BoardPack) -> str:
     return "Line charts of each unit's overall score by period. " + "; ".join(parts) + "."
 
 
-def trend_chart(pack: BoardPack) -> str:
-    """Small multiples: one panel per unit, its overall score across the periods; SVG text."""
+def trend_chart(pack: BoardPack, lines: Sequence[TrendLine] | None = None) -> str:
+    """Small multiples: one panel per unit, its overall score across the periods; SVG text.
+
+    Draws `lines` (default: all of the pack's); give one page of `trend_pages` at a time.
+    """
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
-    lines = pack.trends
+    lines = pack.trends if lines is None else lines
     cols = min(4, max(len(lines), 1))
     rows = max(math.ceil(len(lines) / cols), 1)
     periods = pack.periods
@@ -107,8 +120,20 @@ def trend_chart(pack: BoardPack) -> str:
     low, high = points[0], points[-1]
     pad = (high - low) * 0.08
     with rc_context(SETTINGS):
-        fig = Figure(figsize=(10.2, 0.3 + 1.75 * rows), layout="constrained")
-        axes = fig.subplots(rows, cols, squeeze=False, sharey=True)
+        # Fixed margins rather than the constrained layout, and no shared y axis: every panel
+        # sets the same limits itself. Sharing puts all panels in one group whose every
+        # set_ylim reaches every sibling, which made 300 panels take minutes (O(panels²)).
+        height = 0.45 + 1.6 * rows
+        fig = Figure(figsize=(10.2, height))
+        fig.subplots_adjust(
+            left=0.08,
+            right=0.99,
+            top=1 - 0.3 / height,
+            bottom=0.3 / height,
+            wspace=0.3,
+            hspace=0.55,
+        )
+        axes = fig.subplots(rows, cols, squeeze=False)
         for i, ax in enumerate(axes.flat):
             if i >= len(lines):
                 ax.set_visible(False)
@@ -131,7 +156,10 @@ def trend_chart(pack: BoardPack) -> str:
             ax.set_xlim(-0.4, len(periods) - 0.6)
             ax.set_xticks(range(len(periods)), periods, fontsize=7)
             ax.set_ylim(low - pad, high + pad)
-            ax.set_yticks(points, level_names, fontsize=7)
+            if i % cols == 0:  # level names on the left of each row only, as a shared axis would
+                ax.set_yticks(points, level_names, fontsize=7)
+            else:
+                ax.set_yticks(points, [])
             ax.grid(axis="y", color=GRID, linewidth=0.5, zorder=0)
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
