@@ -123,7 +123,7 @@ def trend_chart(pack: BoardPack, lines: Sequence[TrendLine] | None = None) -> st
         # Fixed margins rather than the constrained layout, and no shared y axis: every panel
         # sets the same limits itself. Sharing puts all panels in one group whose every
         # set_ylim reaches every sibling, which made 300 panels take minutes (O(panels²)).
-        height = 0.45 + 1.6 * rows
+        height = 0.4 + 1.0 * rows
         fig = Figure(figsize=(10.2, height))
         fig.subplots_adjust(
             left=0.08,
@@ -131,7 +131,7 @@ def trend_chart(pack: BoardPack, lines: Sequence[TrendLine] | None = None) -> st
             top=1 - 0.3 / height,
             bottom=0.3 / height,
             wspace=0.3,
-            hspace=0.55,
+            hspace=0.95,
         )
         axes = fig.subplots(rows, cols, squeeze=False)
         for i, ax in enumerate(axes.flat):
