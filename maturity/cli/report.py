@@ -109,17 +109,30 @@ def board_command(
 @report.command(name="progress")
 @click.argument("plan_path", metavar="PLAN", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="The PDF to write.")
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="The date the update is as at, YYYY-MM-DD; overdue is judged on it (default: today).",
+)
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-def progress_command(plan_path: Path, output: Path | None, force: bool) -> None:
-    """Write a plan's progress update: one column per update round, and the latest status.
+def progress_command(
+    plan_path: Path, output: Path | None, on: dt.datetime | None, force: bool
+) -> None:
+    """Write a plan's progress update: what changed, what is overdue, then every action.
 
-    Reads a plan saved as YAML and updated with `maturity plan update`. A round is
-    a month in which any action was updated. The summary counts actions by their
-    latest status. Without -o the file is <plan>-progress.pdf beside the plan.
+    Reads a plan saved as YAML and updated with `maturity plan update`. It leads
+    with the actions updated in the latest round (a round is a month in which any
+    action was updated) and those overdue: past the date in their timeframe and
+    neither Complete nor In place. Each action has a RAG status: green when On track,
+    In place or Complete; amber when Not yet commenced or At risk; red when Delayed
+    or overdue. The update history follows, one column per round. Without -o the
+    file is <plan>-progress.pdf beside the plan.
 
     \b
     Example:
         maturity report progress housing-2025-26-plan.yaml -o housing-progress.pdf
+        maturity report progress housing-2025-26-plan.yaml --date 2027-04-01 --force
     """
     from maturity.files.output import check_writable
     from maturity.files.plan_file import load_plan
@@ -130,7 +143,7 @@ def progress_command(plan_path: Path, output: Path | None, force: bool) -> None:
     if not plan_path.is_file():
         raise MaturityError(f"{plan_path}: no such file")
     plan = load_plan(plan_path)
-    pages = write_pdf(plan, path, force)
+    pages = write_pdf(plan, path, force, on=(on or dt.datetime.now()).date())
     click.echo(f"{path}: progress update for {plan.unit} {plan.period}, {pages} pages")
 
 

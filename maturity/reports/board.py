@@ -31,8 +31,11 @@ MOVEMENT_WORDS = {
     Movement.DECLINED: "Declined",
     Movement.NEW: "First assessment",
 }
-RAG_WORDS = {"green": "✔ Met", "amber": "▲ Close", "red": "✖ Not met"}
-"""A measure's status in words and a shape, so that it reads without its colour."""
+RAG_SHAPES = {"green": "✔", "amber": "▲", "red": "✖"}
+"""A shape for each RAG status, so that it reads without its colour."""
+RAG_WORDS = {rag: f"{RAG_SHAPES[rag]} {word}" for rag, word in
+             {"green": "Met", "amber": "Close", "red": "Not met"}.items()}  # fmt: skip
+"""A measure's status in words and a shape."""
 MOVEMENT_ORDER = [Movement.IMPROVED, Movement.STEADY, Movement.DECLINED, Movement.NEW]
 
 
