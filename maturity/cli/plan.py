@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from maturity.core.plan import PlanConfig
 
 
-FORMATS = ["pdf", "html", "yaml", "csv"]
+FORMATS = ["pdf", "docx", "html", "yaml", "csv"]
 
 
 def default_name(unit: str, period: str, fmt: str) -> str:
@@ -84,7 +84,8 @@ def plan_group() -> None:
     type=click.Choice(FORMATS),
     default="pdf",
     show_default=True,
-    help="pdf to publish; html for the web; yaml or csv to edit and track.",
+    help="pdf to publish; docx for committee papers (Word); html for the web; yaml or csv to "
+    "edit and track.",
 )
 @click.option("--organisation", help="The name on the plan (default: the unit path's first part).")
 @click.option(
@@ -105,7 +106,7 @@ def plan_group() -> None:
     type=click.IntRange(0, 1000),
     default=10,
     show_default=True,
-    help="pdf/html: items in the main table, by priority; the rest go to an annex (0: all).",
+    help="pdf/docx/html: items in the main table, by priority; the rest go to an annex (0: all).",
 )
 @click.option(
     "--evidence",
@@ -171,6 +172,7 @@ def plan_command(
         maturity plan --unit "City Council/Housing/Housing Services" --period 2025/26 \\
             --format csv
         maturity plan draft assessments/2025-26/hr-od.yaml --format yaml -o hr-plan.yaml
+        maturity plan assessments/2025-26/housing-services.yaml --format docx --max-items 5
     """
     from maturity.core.plan import PlanConfig
     from maturity.files.output import check_writable, make_folder
@@ -303,6 +305,11 @@ def _write(
         from maturity.files.plan_file import save_plan
 
         save_plan(report.plan, path, fmt, force)
+        return 0
+    if fmt == "docx":
+        from maturity.reports.word import plan_docx
+
+        plan_docx(report, path, force)
         return 0
     if fmt == "html":
         from maturity.files.output import write_atomic

@@ -17,9 +17,9 @@ if TYPE_CHECKING:
     from maturity.store.store import Store
 
 
-def board_name(period: str) -> str:
-    """`board-pack-2025-26.pdf`."""
-    return f"board-pack-{period.replace('/', '-')}.pdf"
+def board_name(period: str, fmt: str = "pdf") -> str:
+    """`board-pack-2025-26.pdf` (or `.docx`)."""
+    return f"board-pack-{period.replace('/', '-')}.{fmt}"
 
 
 def plan_name(unit: str, period: str) -> str:
@@ -64,7 +64,15 @@ threshold_option = click.option(
 
 @report.command(name="board")
 @click.option("--period", required=True, help="The period to report, e.g. 2025/26.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="The PDF to write.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="The file to write.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "docx"]),
+    default="pdf",
+    show_default=True,
+    help="pdf to publish; docx (Word) for committee papers.",
+)
 @click.option("--framework", help="The framework id, when the store holds several.")
 @click.option("--organisation", help="The name on the pack (default: the units' top level).")
 @threshold_option
@@ -73,6 +81,7 @@ threshold_option = click.option(
 def board_command(
     period: str,
     output: Path | None,
+    fmt: str,
     framework: str | None,
     organisation: str | None,
     threshold: int,
@@ -92,17 +101,25 @@ def board_command(
     Example:
         maturity report board --period 2025/26 -o board.pdf
         maturity report board --period 2025/26 --store sqlite:///shared.db --suppress-under 10
+        maturity report board --period 2025/26 --format docx -o board.docx
     """
     from maturity.files.output import check_writable
-    from maturity.reports.board import write_pdf
 
     check_period(period)
-    path = output or Path(board_name(period))
+    path = output or Path(board_name(period, fmt))
     check_writable(path, force)
     with open_store(store_url) as store:
         pack = load_board(store, period, framework, threshold, organisation)
-    pages = write_pdf(pack, path, force)
     assessed = sum(1 for u in pack.units if not u.combined)
+    if fmt == "docx":
+        from maturity.reports.word import board_docx
+
+        board_docx(pack, path, force)
+        click.echo(f"{path}: board pack for {period}, {assessed} units assessed")
+        return
+    from maturity.reports.board import write_pdf
+
+    pages = write_pdf(pack, path, force)
     click.echo(f"{path}: board pack for {period}, {assessed} units assessed, {pages} pages")
 
 

@@ -12,14 +12,13 @@ and print their numbers, and the pack repeats them in tables.
 
 from __future__ import annotations
 
-import io
 import math
 import textwrap
 from collections.abc import Sequence
 from typing import Any
 
 from maturity.core.board import BoardPack, TrendLine
-from maturity.reports.charts import GRID, TARGET
+from maturity.reports.charts import GRID, TARGET, save
 
 LIGHTS = ["#ffffff", "#d2e2f1", "#bfe3e0", "#fff7bf"]
 DARKS = ["#1d70b8", "#003078", "#4c2c92"]
@@ -71,15 +70,6 @@ def level_markers(n: int) -> list[str]:
     return [HARVEY[round(i * (len(HARVEY) - 1) / max(n - 1, 1))] for i in range(n)]
 
 
-def _svg(fig: Any) -> str:
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
-
-    out = io.StringIO()
-    canvas: Any = FigureCanvasSVG(fig)
-    canvas.print_svg(out, metadata={"Date": None, "Creator": None})
-    return out.getvalue()
-
-
 PANELS_PER_PAGE = 20
 """Small multiples per trend chart: five rows of four fill a landscape page and stay legible."""
 
@@ -108,6 +98,11 @@ def trend_chart(pack: BoardPack, lines: Sequence[TrendLine] | None = None) -> st
 
     Draws `lines` (default: all of the pack's); give one page of `trend_pages` at a time.
     """
+    return trend_chart_as(pack, lines, "svg").decode("utf-8")
+
+
+def trend_chart_as(pack: BoardPack, lines: Sequence[TrendLine] | None, fmt: str) -> bytes:
+    """The trend chart (see `trend_chart`) as `svg` or `png` bytes."""
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
@@ -163,7 +158,7 @@ def trend_chart(pack: BoardPack, lines: Sequence[TrendLine] | None = None) -> st
             ax.grid(axis="y", color=GRID, linewidth=0.5, zorder=0)
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
-        return _svg(fig)
+        return save(fig, fmt)
 
 
 def distribution_alt(pack: BoardPack) -> str:
@@ -182,6 +177,11 @@ def distribution_alt(pack: BoardPack) -> str:
 
 def distribution_chart(pack: BoardPack) -> str:
     """Stacked horizontal bars: per domain, how many assessed units are at each level; SVG text."""
+    return distribution_chart_as(pack, "svg").decode("utf-8")
+
+
+def distribution_chart_as(pack: BoardPack, fmt: str) -> bytes:
+    """The distribution chart (see `distribution_chart`) as `svg` or `png` bytes."""
     from matplotlib import patheffects, rc_context
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -274,4 +274,4 @@ def distribution_chart(pack: BoardPack) -> str:
             Line2D([], [], color=TARGET, linewidth=2.2, label="Target: units right of it")
         )
         fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
-        return _svg(fig)
+        return save(fig, fmt)

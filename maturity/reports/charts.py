@@ -15,6 +15,7 @@ import json
 import sys
 import textwrap
 from dataclasses import asdict, dataclass
+from typing import Any
 
 BAR = "#1d70b8"
 MET = "#00703c"
@@ -71,10 +72,24 @@ def domain_chart_alt(spec: ChartSpec) -> str:
     return "Bar chart of each domain's score against its target. " + "; ".join(parts) + "."
 
 
+def save(fig: Any, fmt: str = "svg") -> bytes:
+    """A matplotlib figure as SVG (text kept as text) or as PNG at 200 dpi (for Word)."""
+    out = io.BytesIO()
+    if fmt == "png":
+        fig.savefig(out, format="png", dpi=200, metadata={"Software": None})
+    else:
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    return out.getvalue()
+
+
 def domain_chart(spec: ChartSpec) -> str:
     """A horizontal bar chart of domain scores, each target marked, levels on the axis; SVG."""
+    return domain_chart_as(spec, "svg").decode("utf-8")
+
+
+def domain_chart_as(spec: ChartSpec, fmt: str) -> bytes:
+    """The domain chart (see `domain_chart`) as `svg` or `png` bytes."""
     from matplotlib import rc_context
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -126,11 +141,7 @@ def domain_chart(spec: ChartSpec) -> str:
             ncols=3,
             frameon=False,
         )
-        out = io.StringIO()
-        FigureCanvasSVG(fig).print_svg(  # type: ignore[no-untyped-call]
-            out, metadata={"Date": None, "Creator": None}
-        )
-    return out.getvalue()
+        return save(fig, fmt)
 
 
 def main() -> None:
