@@ -119,7 +119,9 @@ def test_libreoffice_opens_and_converts_the_documents(
             assert words in text
 
 
-def test_cli_writes_word_for_the_plan_and_the_board_pack(tmp_path: Path) -> None:
+def test_cli_writes_word_for_the_board_pack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from board_fixtures import fill_store
     from click.testing import CliRunner
 
@@ -127,15 +129,12 @@ def test_cli_writes_word_for_the_plan_and_the_board_pack(tmp_path: Path) -> None
 
     db = tmp_path / "m.db"
     fill_store(db, framework())
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        args = ["report", "board", "--period", "2025/26", "--store", str(db), "--format", "docx"]
-        result = runner.invoke(main, args)
-        assert result.exit_code == 0, result.output
-        assert result.output == (
-            "board-pack-2025-26.docx: board pack for 2025/26, 3 units assessed\n"
-        )
-        assert docx.Document("board-pack-2025-26.docx").tables
-        again = runner.invoke(main, args)
-        assert again.exit_code == 1
-        assert "already exists; use --force" in again.output
+    monkeypatch.chdir(tmp_path)
+    args = ["report", "board", "--period", "2025/26", "--store", str(db), "--format", "docx"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output == "board-pack-2025-26.docx: board pack for 2025/26, 3 units assessed\n"
+    assert docx.Document(str(tmp_path / "board-pack-2025-26.docx")).tables
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 1
+    assert "already exists; use --force" in again.output
