@@ -117,3 +117,26 @@ def test_the_sample_housing_plan_carries_every_priority_in_at_most_six_pages(
     assert count > 10  # the sample has more items than the main table holds
     for priority in range(1, count + 1):
         assert re.search(rf"\d+[a-z]+{priority}(?!\d)", flat), f"priority {priority} missing"
+
+
+@pytest.mark.parametrize("unit", ["housing-services", "neighbourhood-services"])
+def test_the_scorecard_is_one_page(unit: str, tmp_path: Path) -> None:
+    out = tmp_path / "card.pdf"
+    sample = REPO / "assessments" / "2025-26" / f"{unit}.yaml"
+    args = ["report", "scorecard", str(sample), "-o", str(out), "--date", "2026-03-01"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(" 2025/26, 1 pages\n")
+
+
+def test_the_scorecard_is_for_one_unit(tmp_path: Path) -> None:
+    samples = [
+        REPO / "assessments" / "2025-26" / f"{u}.yaml" for u in ("hr-od", "housing-services")
+    ]
+    result = CliRunner().invoke(main, ["report", "scorecard", *map(str, samples)])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: a scorecard is for one unit and period; these files hold "
+        "City Council/Corporate Resources/HR and Organisational Development 2025/26, "
+        "City Council/Housing/Housing Services 2025/26\n"
+    )

@@ -21,23 +21,27 @@ from maturity.core.gaps import Targets
 from maturity.core.plan import PlanConfig
 from maturity.core.scoring import score
 from maturity.reports.plan import build_report
+from maturity.reports.scorecard import write_docx
 from maturity.reports.word import board_docx, plan_docx
 
 HOSTILE = "<script>alert('x')</script> & =SUM(A1)"
 
 
 @pytest.fixture(scope="module")
-def documents(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def documents(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     folder = tmp_path_factory.mktemp("word")
     fw = plan_framework()
     a = assessment({"one.x": {"level": "grow", "owner": HOSTILE}, "one.y": {"level": "firm"}})
     config = PlanConfig(drafted_on=date(2026, 3, 1), organisation="City Council")
     plan_path = folder / "plan.docx"
-    plan_docx(build_report(fw, a, score(fw, a), Targets(), config, max_items=2), plan_path)
+    report = build_report(fw, a, score(fw, a), Targets(), config, max_items=2)
+    plan_docx(report, plan_path)
     board_fw = framework()
     board_path = folder / "board.docx"
     board_docx(build_board(board_scores(board_fw), [board_fw], "2025/26"), board_path)
-    return plan_path, board_path
+    card_path = folder / "card.docx"
+    write_docx(report, card_path)
+    return plan_path, board_path, card_path
 
 
 def headings(path: Path) -> list[tuple[int, str]]:
@@ -50,7 +54,7 @@ def headings(path: Path) -> list[tuple[int, str]]:
     return found
 
 
-def test_headings_are_real_and_never_skip_a_level(documents: tuple[Path, Path]) -> None:
+def test_headings_are_real_and_never_skip_a_level(documents: tuple[Path, Path, Path]) -> None:
     for path in documents:
         found = headings(path)
         assert found[0][0] == 1
@@ -65,7 +69,9 @@ def test_headings_are_real_and_never_skip_a_level(documents: tuple[Path, Path]) 
     assert "Aim 2: Domain two" in plan and "Annex: the other 2 items" in plan
 
 
-def test_tables_have_header_rows_and_charts_have_alt_text(documents: tuple[Path, Path]) -> None:
+def test_tables_have_header_rows_and_charts_have_alt_text(
+    documents: tuple[Path, Path, Path],
+) -> None:
     for path in documents:
         document = docx.Document(str(path))
         assert document.tables
@@ -81,14 +87,14 @@ def test_tables_have_header_rows_and_charts_have_alt_text(documents: tuple[Path,
     assert plan_alt.startswith("Bar chart of each domain's score against its target.")
 
 
-def test_user_text_is_literal(documents: tuple[Path, Path]) -> None:
+def test_user_text_is_literal(documents: tuple[Path, Path, Path]) -> None:
     document = docx.Document(str(documents[0]))
     cells = [c.text for grid in document.tables for row in grid.rows for c in row.cells]
     assert HOSTILE in cells
 
 
 def test_libreoffice_opens_and_converts_the_documents(
-    documents: tuple[Path, Path], tmp_path: Path
+    documents: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
@@ -109,7 +115,12 @@ def test_libreoffice_opens_and_converts_the_documents(
         timeout=180,
         env={**os.environ, "HOME": str(tmp_path)},
     )
-    for name, words in [("plan", "Aim 2: Domain two"), ("board", "Key messages")]:
+    expected = [
+        ("plan", "Aim 2: Domain two"),
+        ("board", "Key messages"),
+        ("card", "First to close"),
+    ]
+    for name, words in expected:
         pdf = out / f"{name}.pdf"
         assert pdf.is_file() and pdf.stat().st_size > 10_000
         if shutil.which("pdftotext"):

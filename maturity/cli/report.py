@@ -123,6 +123,79 @@ def board_command(
     click.echo(f"{path}: board pack for {period}, {assessed} units assessed, {pages} pages")
 
 
+@report.command(name="scorecard")
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE..."
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="The file to write.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "docx"]),
+    default="pdf",
+    show_default=True,
+    help="pdf to publish; docx (Word) for committee papers.",
+)
+@click.option(
+    "--target", "target_level", metavar="LEVEL", help="One target level for every domain."
+)
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="The date on the card.")
+@click.option("--framework", help="Use this framework (id or file) instead of the one named.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def scorecard_command(
+    paths: tuple[Path, ...],
+    output: Path | None,
+    fmt: str,
+    target_level: str | None,
+    on: dt.datetime | None,
+    framework: str | None,
+    force: bool,
+) -> None:
+    """Write a unit's one-page scorecard: where it stands, not what to do.
+
+    From one unit's assessment files (several files for the same unit and period
+    merge as respondents): the overall level, score and rating, each domain's score
+    against its target (chart and table), how many answers carry evidence, and the
+    three gaps to close first. Without -o the file is <unit>-<period>-scorecard.<format>.
+
+    \b
+    Example:
+        maturity report scorecard assessments/2025-26/housing-services.yaml
+        maturity report scorecard assessments/2025-26/hr-od.yaml --format docx -o hr.docx
+    """
+    from maturity.cli.plan import _targets
+    from maturity.core.plan import PlanConfig
+    from maturity.core.scoring import score
+    from maturity.files.intake import load_merged
+    from maturity.files.output import check_writable, slug
+    from maturity.reports.plan import build_report
+
+    loaded = load_merged(paths, framework)
+    if len(loaded) != 1:
+        units = ", ".join(f"{a.unit} {a.period}" for a, _, _ in loaded)
+        raise MaturityError(f"a scorecard is for one unit and period; these files hold {units}")
+    assessment, fw, _ = loaded[0]
+    unit_name = assessment.unit.split("/")[-1]
+    name = f"{slug(unit_name)}-{assessment.period.replace('/', '-')}-scorecard.{fmt}"
+    path = output or Path(name)
+    check_writable(path, force)
+    config = PlanConfig(
+        drafted_on=(on or dt.datetime.now()).date(), organisation=assessment.unit.split("/")[0]
+    )
+    targets = _targets(fw, target_level, None)
+    report = build_report(fw, assessment, score(fw, assessment), targets, config)
+    if fmt == "docx":
+        from maturity.reports.scorecard import write_docx
+
+        write_docx(report, path, force)
+        click.echo(f"{path}: scorecard for {assessment.unit} {assessment.period}")
+        return
+    from maturity.reports.scorecard import write_pdf
+
+    pages = write_pdf(report, path, force)
+    click.echo(f"{path}: scorecard for {assessment.unit} {assessment.period}, {pages} pages")
+
+
 @report.command(name="progress")
 @click.argument("plan_path", metavar="PLAN", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="The PDF to write.")

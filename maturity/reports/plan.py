@@ -207,6 +207,7 @@ def context(report: PlanReport, chart_src: str, inline_css: str | None = None) -
         "columns": [heading for _, heading in COLUMNS],
         "groups": groups,
         "annex": annex,
+        "refs": refs,
         "appendix": appendix if report.evidence else None,
         "capped": capped,
         "inline_css": inline_css,
