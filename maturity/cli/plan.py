@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -218,8 +218,7 @@ def plan_command(
             organisation=organisation or assessment.unit.split("/")[0],
             horizon_months=horizon,
         )
-        layout = {"max_items": max_items, "evidence": with_evidence}
-        pages = _write(fw, assessment, targets, config, path, fmt, force, layout)
+        pages = _write(fw, assessment, targets, config, path, fmt, force, max_items, with_evidence)
         suffix = f", {pages} pages" if pages else ""
         click.echo(f"{path}: action plan for {assessment.unit} {assessment.period}{suffix}")
 
@@ -295,12 +294,15 @@ def _write(
     path: Path,
     fmt: str,
     force: bool,
-    layout: dict[str, Any],
+    max_items: int,
+    with_evidence: bool,
 ) -> int:
     from maturity.core.scoring import score
     from maturity.reports.plan import build_report, html_document, write_pdf
 
-    report = build_report(fw, assessment, score(fw, assessment), targets, config, **layout)
+    report = build_report(
+        fw, assessment, score(fw, assessment), targets, config, max_items, with_evidence
+    )
     if fmt in {"yaml", "csv"}:
         from maturity.files.plan_file import save_plan
 
