@@ -149,3 +149,21 @@ def test_cli_writes_word_for_the_board_pack(
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 1
     assert "already exists; use --force" in again.output
+
+
+def test_a_council_sized_board_pack_in_word_puts_every_unit_in_an_appendix(tmp_path: Path) -> None:
+    from board_fixtures import scored
+
+    fw = framework()
+    scores = [
+        scored(fw, f"Council/Dept {i // 10 + 1}/Service {i + 1}", "2025/26",
+               {"d1.c1": "l2", "d2.c3": "l3"}, 9.0)[1]
+        for i in range(60)
+    ]  # fmt: skip
+    path = tmp_path / "board.docx"
+    board_docx(build_board(scores, [fw], "2025/26"), path)
+    found = [text for _, text in headings(path)]
+    assert "Maturity by department and domain, 2025/26" in found
+    assert found[-1] == "Appendix: every unit"
+    cells = [c.text for grid in docx.Document(str(path)).tables for c in grid.columns[0].cells]
+    assert "Dept 6 / Service 60" in cells

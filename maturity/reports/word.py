@@ -355,4 +355,26 @@ def board_docx(pack: BoardPack, path: Path, force: bool = False, on: dt.date | N
         table(doc, ["Unit", *(f"{m.name} (target {m.target})" for m in pack.metrics)], rows)
         if pack.suppressed:
             doc.add_paragraph(ctx["suppression_note"])
+    if is_large(pack):
+        doc.add_heading("Appendix: every unit", level=2)
+        doc.add_paragraph(
+            f"The {ctx['assessed']} assessed units and their departments, in the "
+            "organisation's order."
+        )
+        table(
+            doc,
+            ["Unit", "Overall now", "Movement", "Change in score", "Meets the target profile"],
+            [
+                [
+                    u.label + (" (combined)" if u.combined else ""),
+                    shown(u.overall_level, u.overall_score),
+                    words[u.movement],
+                    ctx["signed"](u.change),
+                    "No targets" if u.target_met is None else ("Yes" if u.target_met else "No"),
+                ]
+                for u in pack.units
+                if not u.heading_only
+            ],
+            font_pt=7,
+        )
     save(doc, path, force)
