@@ -248,8 +248,13 @@ def plan_docx(report: PlanReport, path: Path, force: bool = False) -> None:
 
 def board_docx(pack: BoardPack, path: Path, force: bool = False, on: dt.date | None = None) -> None:
     """The board pack as Word: key messages, distribution, maturity, movement, targets, measures."""
-    from maturity.reports.board import context, department_rows, is_large
-    from maturity.reports.board_charts import distribution_chart_as, trend_chart_as, trend_pages
+    from maturity.reports.board import body_trends, context, department_rows, is_large
+    from maturity.reports.board_charts import (
+        distribution_chart_as,
+        trend_alt,
+        trend_chart_as,
+        trend_pages,
+    )
 
     charts = {"distribution": ""} | {f"trend-{i}": "" for i in range(1, len(pack.trends) + 2)}
     ctx = context(pack, charts, on or dt.date.today())
@@ -313,12 +318,8 @@ def board_docx(pack: BoardPack, path: Path, force: bool = False, on: dt.date | N
         font_pt=7,
         widths_mm=[46, *([213 / (len(heat_headings) - 1)] * (len(heat_headings) - 1))],
     )
-    from maturity.reports.board import body_trends
-
     for i, lines in enumerate(trend_pages(body_trends(pack)), start=1):
         doc.add_heading(f"Trend: overall score by period ({i})", level=2)
-        from maturity.reports.board_charts import trend_alt
-
         picture(doc, trend_chart_as(pack, lines, "png"), trend_alt(pack, lines), 250)
 
     doc.add_heading("Movement and target profile", level=2)
