@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # System packages the project needs beyond Python: WeasyPrint's Pango stack, HarfBuzz
 # subsetting (smaller, faster PDFs), poppler-utils (pdftoppm for looking at PDFs) and
-# LibreOffice (the real-office check of generated workbooks). Installs only what is missing;
+# LibreOffice (the real-office check of generated workbooks and Word documents). Installs only what is missing;
 # needs root (as on CI) or prints what to install.
 set -euo pipefail
 want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils)
 if [ "${MATURITY_WITH_LIBREOFFICE:-1}" = 1 ]; then
-  want+=(libreoffice-calc-nogui)
+  want+=(libreoffice-calc-nogui libreoffice-writer-nogui)
 fi
 missing=()
 for pkg in "${want[@]}"; do

@@ -170,6 +170,17 @@ def test_what_only_the_framework_can_reveal() -> None:
     ]
 
 
+def test_a_points_metric_takes_gaps_from_minus_100_to_100() -> None:
+    gap = {"name": "Pay gap", "unit": "points", "direction": "lower", "target": 2}
+    fw = make_framework(
+        domains=((1, 1),), metrics={"d1.c1": {**gap, "thresholds": {"l2": 8, "l3": 4}}}
+    )
+    assert messages(fw, {"d1.c1": {"value": -3.5}}) == []
+    assert messages(fw, {"d1.c1": {"value": 120}}) == [
+        "responses.d1.c1.value: 120 is not a gap in percentage points (-100 to 100)"
+    ]
+
+
 def test_no_suggestion_when_nothing_is_close() -> None:
     fw = make_framework()
     assert messages(fw, {"zzz.qqq": {}}) == ["responses.zzz.qqq: no such criterion"]

@@ -28,6 +28,9 @@ def test_the_threshold_is_configurable() -> None:
 def test_percentages_are_shown_as_recorded_counts_are_not() -> None:
     assert suppression.metric(3.0, Unit.PERCENT).text == "3%"
     assert suppression.metric(12.5, Unit.PERCENT).text == "12.5%"
+    # A gap between two percentages is printed in points, as the framework declares it.
+    assert suppression.metric(5.5, Unit.POINTS).text == "5.5 points"
+    assert suppression.metric(2.0, Unit.POINTS).text == "2 points"
     assert suppression.metric(3.0, Unit.COUNT).text == SUPPRESSED
 
 

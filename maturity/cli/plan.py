@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from maturity.core.plan import PlanConfig
 
 
-FORMATS = ["pdf", "html", "yaml", "csv"]
+FORMATS = ["pdf", "docx", "html", "yaml", "csv"]
 
 
 def default_name(unit: str, period: str, fmt: str) -> str:
@@ -84,7 +84,8 @@ def plan_group() -> None:
     type=click.Choice(FORMATS),
     default="pdf",
     show_default=True,
-    help="pdf to publish; html for the web; yaml or csv to edit and track.",
+    help="pdf to publish; docx for committee papers (Word); html for the web; yaml or csv to "
+    "edit and track.",
 )
 @click.option("--organisation", help="The name on the plan (default: the unit path's first part).")
 @click.option(
@@ -100,6 +101,19 @@ def plan_group() -> None:
     type=click.DateTime(["%Y-%m-%d"]),
     help="The plan's date, YYYY-MM-DD (default: today).",
 )
+@click.option(
+    "--max-items",
+    type=click.IntRange(0, 1000),
+    default=10,
+    show_default=True,
+    help="pdf/docx/html: items in the main table, by priority; the rest go to an annex (0: all).",
+)
+@click.option(
+    "--evidence",
+    "with_evidence",
+    is_flag=True,
+    help="pdf/html: add an appendix of the evidence the team gave for each criterion.",
+)
 @click.option("--framework", help="Use this framework (id or file) instead of the one named.")
 @click.option("--force", is_flag=True, help="Replace output files that already exist.")
 def plan_command(
@@ -114,6 +128,8 @@ def plan_command(
     organisation: str | None,
     horizon: int,
     on: dt.datetime | None,
+    max_items: int,
+    with_evidence: bool,
     framework: str | None,
     force: bool,
 ) -> None:
@@ -129,11 +145,17 @@ def plan_command(
     Targets: a criterion's own (--targets criteria:), else its domain's (domains:),
     else one for all (--target or level:), else the framework's default.
 
-    Timeframe: 1 level to climb is the first quarter of the horizon, 2 levels the
-    second quarter, 3 or more the second half (24 months: 0-6, 6-12, 12-24 months).
+    Timeframe, dated from the plan's date: 1 level to climb is due a quarter of the
+    horizon on, 2 levels half-way, 3 or more at its end (drafted in March 2026 over
+    24 months: by September 2026, by March 2027, by March 2028).
 
-    The PDF is A4 and tagged (PDF/UA-1) for publishing. Without -o the file is
-    named <unit>-<period>-plan.<format> in the current folder.
+    Refs: aims are the framework's domains, numbered (1, 2, ...), and criteria are
+    lettered within them (1a, 1b), as council plans number their actions.
+
+    The PDF is A4 and tagged (PDF/UA-1) for publishing: a summary page, the
+    --max-items highest priorities in full under their aims, and an annex table for
+    the rest. Without -o the file is named <unit>-<period>-plan.<format> in the
+    current folder.
 
     To track progress, save the plan as YAML and see `maturity plan update --help`.
 
@@ -150,6 +172,7 @@ def plan_command(
         maturity plan --unit "City Council/Housing/Housing Services" --period 2025/26 \\
             --format csv
         maturity plan draft assessments/2025-26/hr-od.yaml --format yaml -o hr-plan.yaml
+        maturity plan assessments/2025-26/housing-services.yaml --format docx --max-items 5
     """
     from maturity.core.plan import PlanConfig
     from maturity.files.output import check_writable, make_folder
@@ -195,7 +218,7 @@ def plan_command(
             organisation=organisation or assessment.unit.split("/")[0],
             horizon_months=horizon,
         )
-        pages = _write(fw, assessment, targets, config, path, fmt, force)
+        pages = _write(fw, assessment, targets, config, path, fmt, force, max_items, with_evidence)
         suffix = f", {pages} pages" if pages else ""
         click.echo(f"{path}: action plan for {assessment.unit} {assessment.period}{suffix}")
 
@@ -271,15 +294,24 @@ def _write(
     path: Path,
     fmt: str,
     force: bool,
+    max_items: int,
+    with_evidence: bool,
 ) -> int:
     from maturity.core.scoring import score
     from maturity.reports.plan import build_report, html_document, write_pdf
 
-    report = build_report(fw, assessment, score(fw, assessment), targets, config)
+    report = build_report(
+        fw, assessment, score(fw, assessment), targets, config, max_items, with_evidence
+    )
     if fmt in {"yaml", "csv"}:
         from maturity.files.plan_file import save_plan
 
         save_plan(report.plan, path, fmt, force)
+        return 0
+    if fmt == "docx":
+        from maturity.reports.word import plan_docx
+
+        plan_docx(report, path, force)
         return 0
     if fmt == "html":
         from maturity.files.output import write_atomic

@@ -226,6 +226,13 @@ def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
                 problems.append(
                     Problem((*loc, "value"), f"{response.value:g} is not a percentage (0 to 100)")
                 )
+            elif metric.unit is Unit.POINTS and not -100 <= response.value <= 100:
+                problems.append(
+                    Problem(
+                        (*loc, "value"),
+                        f"{response.value:g} is not a gap in percentage points (-100 to 100)",
+                    )
+                )
             elif metric.unit is Unit.COUNT and (
                 response.value < 0 or response.value != int(response.value)
             ):

@@ -12,7 +12,11 @@ from their services, change, trend and the target profile come from
 - the council-wide distribution of assessed units over levels, per domain;
 - who meets the target profile (every domain at its target level or above);
 - metric criteria against their targets, with small counts of people suppressed
-  (`maturity.core.suppression`).
+  (`maturity.core.suppression`), each with a RAG status: green when the target is
+  met, amber when missed by no more than a tenth of the target (`CLOSE_SHARE`), red
+  otherwise;
+- "furthest from target": the domain whose assessed units are on average the most
+  levels below its target (ties are all named).
 """
 
 from __future__ import annotations
@@ -35,6 +39,25 @@ from maturity.core.suppression import Shown
 
 STEADY_SHARE = 0.1
 """A change smaller than this share of the smallest step between levels is `steady`."""
+CLOSE_SHARE = 0.1
+"""A metric that misses its target by at most this share of the target is amber, not red."""
+
+
+class Rag(StrEnum):
+    """A measure's status against its target, in the words boards use."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+def rag(metric: Metric, value: float) -> Rag:
+    """Green when `value` meets the target; amber when it misses by at most a tenth of it."""
+    if metric.target_met(value):
+        return Rag.GREEN
+    allowance = CLOSE_SHARE * abs(metric.target)
+    # The tolerance keeps a value exactly at the allowance (2.2 against 2) amber, float or not.
+    return Rag.AMBER if abs(value - metric.target) <= allowance + 1e-9 else Rag.RED
 
 
 class Model(BaseModel):
@@ -120,6 +143,11 @@ class Distribution(Model):
     not_applicable: int
     at_target: int | None = Field(description="Units at or above the target; None without one.")
     assessed: int
+    shortfall: float | None = Field(
+        default=None,
+        description="Levels below the target, averaged over the assessed units (0 for those at "
+        "or above it); None without a target or units.",
+    )
 
 
 class MetricColumn(Model):
@@ -139,6 +167,9 @@ class MetricColumn(Model):
 class MetricCell(Model):
     shown: Shown
     target_met: bool | None = Field(description="None when no value, or when it is suppressed.")
+    rag: Rag | None = Field(
+        default=None, description="None when no value, or when suppression hides how close it is."
+    )
 
 
 class MetricRow(Model):
@@ -251,9 +282,11 @@ def _metrics(
             value = result.value if result is not None else None
             shown = suppression.metric(value, metric.unit, threshold, metric.counts_people)
             met = None if shown.value is None else metric.target_met(shown.value)
+            status = None if shown.value is None else rag(metric, shown.value)
             if shown.suppressed:
                 met = _hidden_met(metric, threshold)
-            cell = MetricCell(shown=shown, target_met=met)
+                status = Rag.GREEN if met else None  # amber or red would tell more than `[c]`
+            cell = MetricCell(shown=shown, target_met=met, rag=status)
             cells.append(cell)
             columns_cells[ref].append(cell)
             raw[ref].append(value)
@@ -303,8 +336,11 @@ def _distribution(
         target = goals.get(domain.id)
         on_scale = [lv for lv in levels if lv is not None and lv != NOT_APPLICABLE]
         at_target = None
+        shortfall = None
         if target is not None:
             at_target = sum(1 for lv in on_scale if fw.rank[lv] >= fw.rank[target])
+            gaps = [max(fw.rank[target] - fw.rank[lv], 0) for lv in on_scale]
+            shortfall = sum(gaps) / len(gaps) if gaps else None
         found.append(
             Distribution(
                 domain=domain.id,
@@ -312,6 +348,7 @@ def _distribution(
                 not_applicable=len(levels) - len(on_scale),
                 at_target=at_target,
                 assessed=len(on_scale),
+                shortfall=shortfall,
             )
         )
     return found
@@ -344,15 +381,32 @@ def _headlines(
     if judged:
         met = sum(1 for r in judged if r.target_met)
         lines.append(f"{met} of {len(judged)} units meet the target profile in every domain.")
-    weakest = [d for d in dist if d.at_target is not None and d.assessed]
-    if weakest:
-        worst = min(weakest, key=lambda d: (d.at_target or 0) / d.assessed)
-        domain_name = next(d.name for d in fw.domains if d.id == worst.domain)
-        lines.append(
-            f"Furthest from target: {domain_name}, where {worst.at_target} of {worst.assessed} "
-            "units are at their target level."
-        )
+    furthest = _furthest(fw, dist)
+    if furthest:
+        lines.append(furthest)
     return lines
+
+
+def _furthest(fw: Framework, dist: Sequence[Distribution]) -> str | None:
+    """The domain(s) whose units are on average the most levels below target, as a sentence."""
+    judged = [d for d in dist if d.shortfall is not None]
+    if not judged:
+        return None
+    most = max(d.shortfall or 0.0 for d in judged)
+    if most == 0:
+        return "Every assessed unit is at its target level in every domain."
+    # Rounded so that float noise never splits a tie.
+    worst = [d for d in judged if round(d.shortfall or 0.0, 9) == round(most, 9)]
+    names = {d.id: d.name for d in fw.domains}
+    parts = [
+        f"{names[d.domain]} ({d.at_target} of {_plural(d.assessed, 'unit')} at target)"
+        for d in worst
+    ]
+    joined = parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + " and " + parts[-1]
+    return (
+        f"Furthest from target: {joined}, where units are on average {most:.1f} "
+        f"level{'' if round(most, 1) == 1 else 's'} below it."
+    )
 
 
 def build_board(

@@ -57,6 +57,8 @@ class Unit(StrEnum):
     """What a metric counts."""
 
     PERCENT = "percent"
+    POINTS = "points"
+    """Percentage points: a gap between two percentages (`5.5 points`, never `5.5%`)."""
     COUNT = "count"
     RATIO = "ratio"
 
@@ -136,7 +138,10 @@ class Metric(Model):
     """A quantitative measure whose value sets the criterion's level."""
 
     name: Text = Field(description="What is measured, e.g. `Multi-ethnic staff at grade 13+`.")
-    unit: Unit = Field(description="`percent`, `count` or `ratio`.", strict=False)
+    unit: Unit = Field(
+        description="`percent`, `points` (percentage points, for a gap), `count` or `ratio`.",
+        strict=False,
+    )
     direction: Direction = Field(
         description="`higher` if a higher value is better, `lower` if lower is better.",
         strict=False,
@@ -460,6 +465,10 @@ def _check_metric(metric: Metric, ids: list[str], loc: Loc) -> list[Problem]:
     if metric.unit is Unit.PERCENT and not all(0 <= v <= 100 for v in [*values, metric.target]):
         problems.append(
             Problem(loc, "a percent metric's thresholds and target must be between 0 and 100")
+        )
+    if metric.unit is Unit.POINTS and not all(-100 <= v <= 100 for v in [*values, metric.target]):
+        problems.append(
+            Problem(loc, "a points metric's thresholds and target must be between -100 and 100")
         )
     return problems
 

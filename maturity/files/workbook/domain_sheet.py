@@ -33,6 +33,13 @@ UNIT_RULES = {
         "100",
         "Give a percentage from 0 to 100.",
     ),
+    Unit.POINTS: _UnitRule(
+        "a gap in percentage points from -100 to 100 (type 5.5 for 5.5 points)",
+        "decimal",
+        "-100",
+        "100",
+        "Give a gap in percentage points, from -100 to 100.",
+    ),
     Unit.COUNT: _UnitRule(
         "a whole number", "whole", "0", "1000000000", "Give a whole number, 0 or more."
     ),
