@@ -11,9 +11,17 @@ from __future__ import annotations
 import itertools
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+    model_validator,
+)
 
 from maturity.core.errors import Loc, Problem, ProblemsError
 
@@ -32,6 +40,27 @@ class Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True
     )
+
+
+class OmitsDefaults(Model):
+    """A model whose newer optional fields are left out of its dumps while they hold their default.
+
+    Stored content is hashed from its dump: data written before a field existed must dump,
+    and hash, exactly as it did, so a field added later appears only once it is used.
+    """
+
+    _omit_when_default: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _omit_defaults(self, handler: SerializerFunctionWrapHandler) -> object:
+        data = handler(self)
+        if isinstance(data, dict):
+            fields = type(self).model_fields
+            for name in self._omit_when_default:
+                default = fields[name].get_default(call_default_factory=True)
+                if name in data and getattr(self, name) == default:
+                    del data[name]
+        return data
 
 
 class Rule(StrEnum):
@@ -61,6 +90,34 @@ class Unit(StrEnum):
     RATIO = "ratio"
 
 
+class LensRule(StrEnum):
+    """Whether ratings per lens (a protected characteristic, say) count in the score."""
+
+    REPORT = "report"
+    LOWEST = "lowest"
+
+
+class LensKind(StrEnum):
+    """A characteristic protected by the Equality Act 2010, or one the organisation adds."""
+
+    PROTECTED = "protected"
+    LOCAL = "local"
+
+
+PROTECTED_CHARACTERISTICS: dict[str, str] = {
+    "age": "Age",
+    "disability": "Disability",
+    "gender-reassignment": "Gender reassignment",
+    "marriage-civil-partnership": "Marriage and civil partnership",
+    "pregnancy-maternity": "Pregnancy and maternity",
+    "race": "Race",
+    "religion-belief": "Religion or belief",
+    "sex": "Sex",
+    "sexual-orientation": "Sexual orientation",
+}
+"""The nine characteristics protected by the Equality Act 2010 (section 4), by lens id."""
+
+
 class Direction(StrEnum):
     """Which way a metric is better."""
 
@@ -87,8 +144,28 @@ class Band(Model):
     max: float = Field(description="Highest overall score in this band (inclusive).")
 
 
-class Scoring(Model):
+class Lens(Model):
+    """A characteristic through which criteria may be rated separately, e.g. `race`."""
+
+    id: Slug
+    name: Text = Field(description="The lens's name as users see it, e.g. `Race`.")
+    kind: LensKind = Field(
+        default=LensKind.PROTECTED,
+        strict=False,
+        description=(
+            "`protected` for a characteristic protected by the Equality Act 2010 (the id is then "
+            "one of age, disability, gender-reassignment, marriage-civil-partnership, "
+            "pregnancy-maternity, race, religion-belief, sex, sexual-orientation); `local` for one "
+            "the organisation adds, such as care experience or socio-economic status."
+        ),
+    )
+    description: Text | None = Field(default=None, description="What the lens asks a unit to show.")
+
+
+class Scoring(OmitsDefaults):
     """The scoring rule, chosen from a closed set of named rules."""
+
+    _omit_when_default = ("lens_rule",)
 
     domain_rule: Rule = Field(
         default=Rule.WEIGHTED_MEAN,
@@ -129,6 +206,14 @@ class Scoring(Model):
     default_target: Slug | None = Field(
         default=None,
         description="Optional level id: the target for plans and benchmarks when none is given.",
+    )
+    lens_rule: LensRule = Field(
+        default=LensRule.REPORT,
+        strict=False,
+        description=(
+            "Whether ratings per lens count: `report` (the default: they are reported, never "
+            "scored) or `lowest` (a criterion counts at no more than its lowest lens rating)."
+        ),
     )
 
 
@@ -174,8 +259,10 @@ class Metric(Model):
         return value <= self.target
 
 
-class Criterion(Model):
+class Criterion(OmitsDefaults):
     """One thing a unit is assessed on, with a descriptor for every level."""
+
+    _omit_when_default = ("effort",)
 
     id: Slug
     title: Text = Field(description="A short title, e.g. `Representative interview panels`.")
@@ -206,6 +293,14 @@ class Criterion(Model):
         default=None,
         description="Optional quantitative metric; when a value is recorded it sets the level.",
     )
+    effort: dict[Slug, float] = Field(
+        default_factory=dict,
+        description=(
+            "Optional estimated effort of moving up from each level, keyed by the level moved "
+            "from (any unit, e.g. officer-days; more than 0). The path to a band "
+            "(`maturity plan --to-band`) takes the least total effort; a level left out costs 1."
+        ),
+    )
 
 
 class Domain(Model):
@@ -222,7 +317,7 @@ class Domain(Model):
     criteria: list[Criterion] = Field(min_length=1, description="The domain's criteria, in order.")
 
 
-class Framework(Model):
+class Framework(OmitsDefaults):
     """A maturity framework: the scale, the domains and criteria, and how they are scored."""
 
     id: Slug
@@ -238,6 +333,14 @@ class Framework(Model):
     )
     scoring: Scoring = Field(default_factory=Scoring, description="The scoring rule.")
     domains: list[Domain] = Field(min_length=1, description="The domains, in order.")
+    lenses: list[Lens] = Field(
+        default_factory=list,
+        description=(
+            "Optional lenses: characteristics through which an assessment may rate criteria "
+            "separately (`responses.<criterion>.lenses`), e.g. the Equality Act's protected "
+            "characteristics or local ones such as care experience."
+        ),
+    )
 
     model_config = ConfigDict(
         extra="forbid",
@@ -246,6 +349,7 @@ class Framework(Model):
         allow_inf_nan=False,
         ignored_types=(cached_property,),
     )
+    _omit_when_default = ("lenses",)
 
     @model_validator(mode="after")
     def _cross_check(self) -> Framework:
@@ -275,6 +379,11 @@ class Framework(Model):
     def ref(self) -> str:
         """`id@version`, as assessments name it."""
         return f"{self.id}@{self.version}"
+
+    @cached_property
+    def lens_names(self) -> dict[str, str]:
+        """Each lens's name by its id, in framework order."""
+        return {lens.id: lens.name for lens in self.lenses}
 
     def level(self, level_id: str) -> Level:
         """The level with this id."""
@@ -429,8 +538,50 @@ def cross_check(fw: Framework) -> list[Problem]:
                     )
             if crit.metric is not None:
                 problems += _check_metric(crit.metric, ids, (*cloc, "metric"))
+            for level_id, effort in crit.effort.items():
+                if level_id not in ids[:-1]:
+                    problems.append(
+                        Problem(
+                            (*cloc, "effort", level_id),
+                            f"'{level_id}' is not a level to move up from; effort is keyed by "
+                            f"{', '.join(ids[:-1])}",
+                        )
+                    )
+                elif effort <= 0:
+                    problems.append(
+                        Problem(
+                            (*cloc, "effort", level_id),
+                            f"effort must be more than 0, not {effort:g}",
+                        )
+                    )
 
     problems += _check_bands(fw)
+    problems += _check_lenses(fw)
+    return problems
+
+
+def _check_lenses(fw: Framework) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for i, lens in enumerate(fw.lenses):
+        if lens.id in seen:
+            problems.append(Problem(("lenses", i, "id"), f"lens id '{lens.id}' is used twice"))
+        seen.add(lens.id)
+        if lens.kind is LensKind.PROTECTED and lens.id not in PROTECTED_CHARACTERISTICS:
+            problems.append(
+                Problem(
+                    ("lenses", i, "id"),
+                    f"'{lens.id}' is not a characteristic protected by the Equality Act 2010 "
+                    f"({', '.join(PROTECTED_CHARACTERISTICS)}); for a local one add `kind: local`",
+                )
+            )
+    if fw.scoring.lens_rule is LensRule.LOWEST and not fw.lenses:
+        problems.append(
+            Problem(
+                ("scoring", "lens_rule"),
+                "lens_rule 'lowest' needs lenses to rate; declare them under `lenses`",
+            )
+        )
     return problems
 
 
