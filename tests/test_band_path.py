@@ -224,3 +224,20 @@ def test_next_and_named_bands(tiny_framework: Callable[..., Framework]) -> None:
         str(caught.value)
         == "'Gold' is not a rating band of tiny; use one of Low, Mid, High or next"
     )
+
+
+def test_plan_shows_the_path_in_its_summary(cli: Callable[..., Any], tmp_path: Any) -> None:
+    out = tmp_path / "hr.html"
+    result = cli(
+        "plan", "assessments/2025-26/hr-od.yaml", "--to-band", "next", "--format", "html",
+        "-o", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "<h3>Path to the Strong band</h3>" in html
+    assert "rated <strong>Strong</strong>" in html
+    both = cli("plan", "assessments/2025-26/hr-od.yaml", "--to-band", "next", "--to-target")
+    assert both.exit_code == 2
+    bad = cli("plan", "assessments/2025-26/hr-od.yaml", "--to-band", "Gold", "-o", out, "--force")
+    assert bad.exit_code == 1
+    assert bad.output.startswith("Error: 'Gold' is not a rating band of edi-maturity; use one of")

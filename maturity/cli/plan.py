@@ -101,6 +101,18 @@ def plan_group() -> None:
     help="The plan's date, YYYY-MM-DD (default: today).",
 )
 @click.option("--framework", help="Use this framework (id or file) instead of the one named.")
+@click.option(
+    "--to-band",
+    "to_band",
+    metavar="NAME",
+    help="Show in the summary the fewest moves that lift the unit into this rating band (or next).",
+)
+@click.option(
+    "--to-target",
+    "to_target",
+    is_flag=True,
+    help="Show in the summary the fewest moves that bring every domain to its target.",
+)
 @click.option("--force", is_flag=True, help="Replace output files that already exist.")
 def plan_command(
     paths: tuple[Path, ...],
@@ -115,6 +127,8 @@ def plan_command(
     horizon: int,
     on: dt.datetime | None,
     framework: str | None,
+    to_band: str | None,
+    to_target: bool,
     force: bool,
 ) -> None:
     """Write the action plan that closes each unit's gaps to its targets.
@@ -135,6 +149,11 @@ def plan_command(
     The PDF is A4 and tagged (PDF/UA-1) for publishing. Without -o the file is
     named <unit>-<period>-plan.<format> in the current folder.
 
+    --to-band NAME (a band's name, or `next`) or --to-target adds the path to the
+    summary: the smallest set of criterion moves (one level each, weighted by the
+    framework's effort estimates) that reaches the band or every domain's target under
+    the framework's own scoring rule, and the projected score.
+
     To track progress, save the plan as YAML and see `maturity plan update --help`.
 
     \b
@@ -150,6 +169,7 @@ def plan_command(
         maturity plan --unit "City Council/Housing/Housing Services" --period 2025/26 \\
             --format csv
         maturity plan draft assessments/2025-26/hr-od.yaml --format yaml -o hr-plan.yaml
+        maturity plan assessments/2025-26/hr-od.yaml --to-band next -o hr-plan.pdf
     """
     from maturity.core.plan import PlanConfig
     from maturity.files.output import check_writable, make_folder
@@ -160,6 +180,8 @@ def plan_command(
         raise click.UsageError("give assessment files, or --unit and --period")
     if target_level and targets_file:
         raise click.UsageError("give --target or --targets, not both")
+    if to_band and to_target:
+        raise click.UsageError("give --to-band or --to-target, not both")
 
     loaded = (
         _from_store(store_url, unit, period, framework)
@@ -195,7 +217,8 @@ def plan_command(
             organisation=organisation or assessment.unit.split("/")[0],
             horizon_months=horizon,
         )
-        pages = _write(fw, assessment, targets, config, path, fmt, force)
+        goal = ("band", to_band) if to_band else ("target", "") if to_target else None
+        pages = _write(fw, assessment, targets, config, path, fmt, force, goal)
         suffix = f", {pages} pages" if pages else ""
         click.echo(f"{path}: action plan for {assessment.unit} {assessment.period}{suffix}")
 
@@ -271,11 +294,23 @@ def _write(
     path: Path,
     fmt: str,
     force: bool,
+    goal: tuple[str, str] | None = None,
 ) -> int:
     from maturity.core.scoring import score
     from maturity.reports.plan import build_report, html_document, write_pdf
 
-    report = build_report(fw, assessment, score(fw, assessment), targets, config)
+    result = score(fw, assessment)
+    report = build_report(fw, assessment, result, targets, config)
+    if goal is not None:
+        from maturity.core.band_path import path_to_band, path_to_targets
+
+        kind, name = goal
+        if kind == "band":
+            path_found = path_to_band(fw, result, name)
+        else:
+            wanted = {d.id: t for d in fw.domains if (t := targets.for_domain(fw, d.id))}
+            path_found = path_to_targets(fw, result, wanted)
+        report = report.with_path(path_found)
     if fmt in {"yaml", "csv"}:
         from maturity.files.plan_file import save_plan
 
