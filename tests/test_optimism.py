@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -150,3 +156,23 @@ def test_the_trend_is_the_gap_per_year() -> None:
     slope = trend(history)
     assert slope is not None and abs(slope + 0.2) < 1e-9
     assert trend(history[:1]) is None
+
+
+def test_benchmark_json_and_csv_carry_optimism(cli: Callable[..., Any], tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'store.db'}"
+    assert (
+        cli("import", "assessments/2024-25", "assessments/2025-26", "--store", store).exit_code == 0
+    )
+    records = json.loads(cli("benchmark", "--store", store, "--format", "json").output)
+    hr = next(r for r in records if r["unit"].endswith("HR and Organisational Development"))
+    found = hr["optimism"]
+    assert (found["lowered"], found["claims"], found["confidence"]) == (11, 39, "low")
+    assert found["causes"] == {"evidence": 10, "measure": 1}
+    assert found["trend"] is not None
+    assert next(r for r in records if r["unit"] == "City Council")["optimism"] is None
+    rows = list(
+        csv.DictReader(io.StringIO(cli("benchmark", "--store", store, "--format", "csv").output))
+    )
+    row = next(r for r in rows if r["unit"] == hr["unit"])
+    assert (row["claims_lowered"], row["confidence"]) == ("11", "low")
+    assert float(row["optimism_gap"]) == pytest.approx(found["gap"], abs=1e-3)
