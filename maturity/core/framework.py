@@ -11,17 +11,9 @@ from __future__ import annotations
 import itertools
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, ClassVar
+from typing import Annotated
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    SerializerFunctionWrapHandler,
-    StringConstraints,
-    model_serializer,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from maturity.core.errors import Loc, Problem, ProblemsError
 
@@ -42,25 +34,13 @@ class Model(BaseModel):
     )
 
 
-class OmitsDefaults(Model):
-    """A model whose newer optional fields are left out of its dumps while they hold their default.
+def is_empty(value: object) -> bool:
+    """Whether a value is empty (falsy): such optional fields are left out of dumps."""
+    return not value
 
-    Stored content is hashed from its dump: data written before a field existed must dump,
-    and hash, exactly as it did, so a field added later appears only once it is used.
-    """
 
-    _omit_when_default: ClassVar[tuple[str, ...]] = ()
-
-    @model_serializer(mode="wrap")
-    def _omit_defaults(self, handler: SerializerFunctionWrapHandler) -> object:
-        data = handler(self)
-        if isinstance(data, dict):
-            fields = type(self).model_fields
-            for name in self._omit_when_default:
-                default = fields[name].get_default(call_default_factory=True)
-                if name in data and getattr(self, name) == default:
-                    del data[name]
-        return data
+# Fields added after data was first stored are left out of dumps while empty
+# (`exclude_if=is_empty`), so content stored before they existed dumps, and hashes, as it did.
 
 
 class Rule(StrEnum):
@@ -162,10 +142,8 @@ class Lens(Model):
     description: Text | None = Field(default=None, description="What the lens asks a unit to show.")
 
 
-class Scoring(OmitsDefaults):
+class Scoring(Model):
     """The scoring rule, chosen from a closed set of named rules."""
-
-    _omit_when_default = ("lens_rule",)
 
     domain_rule: Rule = Field(
         default=Rule.WEIGHTED_MEAN,
@@ -210,6 +188,7 @@ class Scoring(OmitsDefaults):
     lens_rule: LensRule = Field(
         default=LensRule.REPORT,
         strict=False,
+        exclude_if=lambda rule: rule is LensRule.REPORT,
         description=(
             "Whether ratings per lens count: `report` (the default: they are reported, never "
             "scored) or `lowest` (a criterion counts at no more than its lowest lens rating)."
@@ -259,10 +238,8 @@ class Metric(Model):
         return value <= self.target
 
 
-class Criterion(OmitsDefaults):
+class Criterion(Model):
     """One thing a unit is assessed on, with a descriptor for every level."""
-
-    _omit_when_default = ("effort",)
 
     id: Slug
     title: Text = Field(description="A short title, e.g. `Representative interview panels`.")
@@ -295,6 +272,7 @@ class Criterion(OmitsDefaults):
     )
     effort: dict[Slug, float] = Field(
         default_factory=dict,
+        exclude_if=is_empty,
         description=(
             "Optional estimated effort of moving up from each level, keyed by the level moved "
             "from (any unit, e.g. officer-days; more than 0). The path to a band "
@@ -317,7 +295,7 @@ class Domain(Model):
     criteria: list[Criterion] = Field(min_length=1, description="The domain's criteria, in order.")
 
 
-class Framework(OmitsDefaults):
+class Framework(Model):
     """A maturity framework: the scale, the domains and criteria, and how they are scored."""
 
     id: Slug
@@ -335,6 +313,7 @@ class Framework(OmitsDefaults):
     domains: list[Domain] = Field(min_length=1, description="The domains, in order.")
     lenses: list[Lens] = Field(
         default_factory=list,
+        exclude_if=is_empty,
         description=(
             "Optional lenses: characteristics through which an assessment may rate criteria "
             "separately (`responses.<criterion>.lenses`), e.g. the Equality Act's protected "
@@ -349,7 +328,6 @@ class Framework(OmitsDefaults):
         allow_inf_nan=False,
         ignored_types=(cached_property,),
     )
-    _omit_when_default = ("lenses",)
 
     @model_validator(mode="after")
     def _cross_check(self) -> Framework:
