@@ -115,6 +115,18 @@ def plan_group() -> None:
     help="pdf/html: add an appendix of the evidence the team gave for each criterion.",
 )
 @click.option("--framework", help="Use this framework (id or file) instead of the one named.")
+@click.option(
+    "--to-band",
+    "to_band",
+    metavar="NAME",
+    help="Show in the summary the fewest moves that lift the unit into this rating band (or next).",
+)
+@click.option(
+    "--to-target",
+    "to_target",
+    is_flag=True,
+    help="Show in the summary the fewest moves that bring every domain to its target.",
+)
 @click.option("--force", is_flag=True, help="Replace output files that already exist.")
 def plan_command(
     paths: tuple[Path, ...],
@@ -131,6 +143,8 @@ def plan_command(
     max_items: int,
     with_evidence: bool,
     framework: str | None,
+    to_band: str | None,
+    to_target: bool,
     force: bool,
 ) -> None:
     """Write the action plan that closes each unit's gaps to its targets.
@@ -157,6 +171,11 @@ def plan_command(
     the rest. Without -o the file is named <unit>-<period>-plan.<format> in the
     current folder.
 
+    --to-band NAME (a band's name, or `next`) or --to-target adds the path to the
+    summary: the smallest set of criterion moves (one level each, weighted by the
+    framework's effort estimates) that reaches the band or every domain's target under
+    the framework's own scoring rule, and the projected score.
+
     To track progress, save the plan as YAML and see `maturity plan update --help`.
 
     \b
@@ -173,6 +192,7 @@ def plan_command(
             --format csv
         maturity plan draft assessments/2025-26/hr-od.yaml --format yaml -o hr-plan.yaml
         maturity plan assessments/2025-26/housing-services.yaml --format docx --max-items 5
+        maturity plan assessments/2025-26/hr-od.yaml --to-band next -o hr-plan.pdf
     """
     from maturity.core.plan import PlanConfig
     from maturity.files.output import check_writable, make_folder
@@ -183,6 +203,8 @@ def plan_command(
         raise click.UsageError("give assessment files, or --unit and --period")
     if target_level and targets_file:
         raise click.UsageError("give --target or --targets, not both")
+    if to_band and to_target:
+        raise click.UsageError("give --to-band or --to-target, not both")
 
     loaded = (
         _from_store(store_url, unit, period, framework)
@@ -218,7 +240,10 @@ def plan_command(
             organisation=organisation or assessment.unit.split("/")[0],
             horizon_months=horizon,
         )
-        pages = _write(fw, assessment, targets, config, path, fmt, force, max_items, with_evidence)
+        goal = ("band", to_band) if to_band else ("target", "") if to_target else None
+        pages = _write(
+            fw, assessment, targets, config, path, fmt, force, max_items, with_evidence, goal
+        )
         suffix = f", {pages} pages" if pages else ""
         click.echo(f"{path}: action plan for {assessment.unit} {assessment.period}{suffix}")
 
@@ -296,13 +321,23 @@ def _write(
     force: bool,
     max_items: int,
     with_evidence: bool,
+    goal: tuple[str, str] | None = None,
 ) -> int:
     from maturity.core.scoring import score
     from maturity.reports.plan import build_report, html_document, write_pdf
 
-    report = build_report(
-        fw, assessment, score(fw, assessment), targets, config, max_items, with_evidence
-    )
+    result = score(fw, assessment)
+    report = build_report(fw, assessment, result, targets, config, max_items, with_evidence)
+    if goal is not None:
+        from maturity.core.band_path import path_to_band, path_to_targets
+
+        kind, name = goal
+        if kind == "band":
+            path_found = path_to_band(fw, result, name)
+        else:
+            wanted = {d.id: t for d in fw.domains if (t := targets.for_domain(fw, d.id))}
+            path_found = path_to_targets(fw, result, wanted)
+        report = report.with_path(path_found)
     if fmt in {"yaml", "csv"}:
         from maturity.files.plan_file import save_plan
 

@@ -14,7 +14,15 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, field_validator
 
 from maturity.core.errors import Problem
-from maturity.core.framework import NOT_APPLICABLE, Framework, Model, Text, Unit
+from maturity.core.framework import (
+    NOT_APPLICABLE,
+    Framework,
+    Model,
+    Slug,
+    Text,
+    Unit,
+    is_empty,
+)
 
 # A name is one line: no control characters (a newline in a name could forge lines in
 # the YAML an export writes).
@@ -56,6 +64,16 @@ class Response(Model):
     )
     moderated: Moderation | None = Field(
         default=None, description="A moderator's level that overrides the claim."
+    )
+    lenses: dict[Slug, str] = Field(
+        default_factory=dict,
+        exclude_if=is_empty,
+        description=(
+            "Optional level per lens the framework declares, e.g. `{race: embedded, disability: "
+            "emerging}`: how far the criterion is met for people with that characteristic. "
+            "Reported by lens; counted in the score only under the framework's "
+            "`lens_rule: lowest`."
+        ),
     )
 
     @property
@@ -117,6 +135,15 @@ class Assessment(Model):
             "Answers keyed by criterion id `domain.criterion`. Missing ones count as incomplete."
         ),
     )
+    lens_people: dict[Slug, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict,
+        exclude_if=is_empty,
+        description=(
+            "Optional: per lens id, how many people with that characteristic the lens ratings are "
+            "about (staff or residents). Published outputs suppress a lens rated for fewer people "
+            "than their threshold, so that no one can be identified."
+        ),
+    )
 
     @field_validator("period")
     @classmethod
@@ -171,8 +198,18 @@ def normalise_levels(fw: Framework, assessment: Assessment) -> Assessment:
         moderated = response.moderated
         if moderated is not None and canonical(moderated.level) != moderated.level:
             update["moderated"] = moderated.model_copy(update={"level": canonical(moderated.level)})
+        lenses = {k: canonical(v) or v for k, v in response.lenses.items()}
+        if lenses != response.lenses:
+            update["lenses"] = lenses
         responses[ref] = response.model_copy(update=update) if update else response
     return assessment.model_copy(update={"responses": responses})
+
+
+def _no_lens(fw: Framework, lens_id: str) -> str:
+    if not fw.lenses:
+        return f"no such lens: {fw.id} declares no lenses"
+    known = list(fw.lens_names)
+    return f"no such lens; {fw.id} declares {', '.join(known)}{did_you_mean(lens_id, known)}"
 
 
 def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
@@ -198,6 +235,9 @@ def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
         )
     levels = [*fw.level_ids, NOT_APPLICABLE]
     known = list(fw.criteria)
+    for lens_id in assessment.lens_people:
+        if lens_id not in fw.lens_names:
+            problems.append(Problem(("lens_people", lens_id), _no_lens(fw, lens_id)))
     for ref, response in assessment.responses.items():
         loc = ("responses", ref)
         if ref not in fw.criteria:
@@ -212,6 +252,17 @@ def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
                 problems.append(
                     Problem(
                         (*loc, *field),
+                        f"'{level}' is not a level of this framework ({', '.join(levels)})"
+                        f"{did_you_mean(level, levels)}",
+                    )
+                )
+        for lens_id, level in response.lenses.items():
+            if lens_id not in fw.lens_names:
+                problems.append(Problem((*loc, "lenses", lens_id), _no_lens(fw, lens_id)))
+            elif level not in levels:
+                problems.append(
+                    Problem(
+                        (*loc, "lenses", lens_id),
                         f"'{level}' is not a level of this framework ({', '.join(levels)})"
                         f"{did_you_mean(level, levels)}",
                     )

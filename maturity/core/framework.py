@@ -34,6 +34,15 @@ class Model(BaseModel):
     )
 
 
+def is_empty(value: object) -> bool:
+    """Whether a value is empty (falsy): such optional fields are left out of dumps."""
+    return not value
+
+
+# Fields added after data was first stored are left out of dumps while empty
+# (`exclude_if=is_empty`), so content stored before they existed dumps, and hashes, as it did.
+
+
 class Rule(StrEnum):
     """How scores roll up: criteria into a domain, or domains into the overall result."""
 
@@ -63,6 +72,34 @@ class Unit(StrEnum):
     RATIO = "ratio"
 
 
+class LensRule(StrEnum):
+    """Whether ratings per lens (a protected characteristic, say) count in the score."""
+
+    REPORT = "report"
+    LOWEST = "lowest"
+
+
+class LensKind(StrEnum):
+    """A characteristic protected by the Equality Act 2010, or one the organisation adds."""
+
+    PROTECTED = "protected"
+    LOCAL = "local"
+
+
+PROTECTED_CHARACTERISTICS: dict[str, str] = {
+    "age": "Age",
+    "disability": "Disability",
+    "gender-reassignment": "Gender reassignment",
+    "marriage-civil-partnership": "Marriage and civil partnership",
+    "pregnancy-maternity": "Pregnancy and maternity",
+    "race": "Race",
+    "religion-belief": "Religion or belief",
+    "sex": "Sex",
+    "sexual-orientation": "Sexual orientation",
+}
+"""The nine characteristics protected by the Equality Act 2010 (section 4), by lens id."""
+
+
 class Direction(StrEnum):
     """Which way a metric is better."""
 
@@ -87,6 +124,24 @@ class Band(Model):
     name: Text = Field(description="The rating's name, e.g. `Strong`.")
     min: float = Field(description="Lowest overall score in this band (inclusive).")
     max: float = Field(description="Highest overall score in this band (inclusive).")
+
+
+class Lens(Model):
+    """A characteristic through which criteria may be rated separately, e.g. `race`."""
+
+    id: Slug
+    name: Text = Field(description="The lens's name as users see it, e.g. `Race`.")
+    kind: LensKind = Field(
+        default=LensKind.PROTECTED,
+        strict=False,
+        description=(
+            "`protected` for a characteristic protected by the Equality Act 2010 (the id is then "
+            "one of age, disability, gender-reassignment, marriage-civil-partnership, "
+            "pregnancy-maternity, race, religion-belief, sex, sexual-orientation); `local` for one "
+            "the organisation adds, such as care experience or socio-economic status."
+        ),
+    )
+    description: Text | None = Field(default=None, description="What the lens asks a unit to show.")
 
 
 class Scoring(Model):
@@ -131,6 +186,15 @@ class Scoring(Model):
     default_target: Slug | None = Field(
         default=None,
         description="Optional level id: the target for plans and benchmarks when none is given.",
+    )
+    lens_rule: LensRule = Field(
+        default=LensRule.REPORT,
+        strict=False,
+        exclude_if=lambda rule: rule is LensRule.REPORT,
+        description=(
+            "Whether ratings per lens count: `report` (the default: they are reported, never "
+            "scored) or `lowest` (a criterion counts at no more than its lowest lens rating)."
+        ),
     )
 
 
@@ -211,6 +275,15 @@ class Criterion(Model):
         default=None,
         description="Optional quantitative metric; when a value is recorded it sets the level.",
     )
+    effort: dict[Slug, float] = Field(
+        default_factory=dict,
+        exclude_if=is_empty,
+        description=(
+            "Optional estimated effort of moving up from each level, keyed by the level moved "
+            "from (any unit, e.g. officer-days; more than 0). The path to a band "
+            "(`maturity plan --to-band`) takes the least total effort; a level left out costs 1."
+        ),
+    )
 
 
 class Domain(Model):
@@ -243,6 +316,15 @@ class Framework(Model):
     )
     scoring: Scoring = Field(default_factory=Scoring, description="The scoring rule.")
     domains: list[Domain] = Field(min_length=1, description="The domains, in order.")
+    lenses: list[Lens] = Field(
+        default_factory=list,
+        exclude_if=is_empty,
+        description=(
+            "Optional lenses: characteristics through which an assessment may rate criteria "
+            "separately (`responses.<criterion>.lenses`), e.g. the Equality Act's protected "
+            "characteristics or local ones such as care experience."
+        ),
+    )
 
     model_config = ConfigDict(
         extra="forbid",
@@ -280,6 +362,11 @@ class Framework(Model):
     def ref(self) -> str:
         """`id@version`, as assessments name it."""
         return f"{self.id}@{self.version}"
+
+    @cached_property
+    def lens_names(self) -> dict[str, str]:
+        """Each lens's name by its id, in framework order."""
+        return {lens.id: lens.name for lens in self.lenses}
 
     def level(self, level_id: str) -> Level:
         """The level with this id."""
@@ -434,8 +521,50 @@ def cross_check(fw: Framework) -> list[Problem]:
                     )
             if crit.metric is not None:
                 problems += _check_metric(crit.metric, ids, (*cloc, "metric"))
+            for level_id, effort in crit.effort.items():
+                if level_id not in ids[:-1]:
+                    problems.append(
+                        Problem(
+                            (*cloc, "effort", level_id),
+                            f"'{level_id}' is not a level to move up from; effort is keyed by "
+                            f"{', '.join(ids[:-1])}",
+                        )
+                    )
+                elif effort <= 0:
+                    problems.append(
+                        Problem(
+                            (*cloc, "effort", level_id),
+                            f"effort must be more than 0, not {effort:g}",
+                        )
+                    )
 
     problems += _check_bands(fw)
+    problems += _check_lenses(fw)
+    return problems
+
+
+def _check_lenses(fw: Framework) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for i, lens in enumerate(fw.lenses):
+        if lens.id in seen:
+            problems.append(Problem(("lenses", i, "id"), f"lens id '{lens.id}' is used twice"))
+        seen.add(lens.id)
+        if lens.kind is LensKind.PROTECTED and lens.id not in PROTECTED_CHARACTERISTICS:
+            problems.append(
+                Problem(
+                    ("lenses", i, "id"),
+                    f"'{lens.id}' is not a characteristic protected by the Equality Act 2010 "
+                    f"({', '.join(PROTECTED_CHARACTERISTICS)}); for a local one add `kind: local`",
+                )
+            )
+    if fw.scoring.lens_rule is LensRule.LOWEST and not fw.lenses:
+        problems.append(
+            Problem(
+                ("scoring", "lens_rule"),
+                "lens_rule 'lowest' needs lenses to rate; declare them under `lenses`",
+            )
+        )
     return problems
 
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from maturity.core.assessment import Assessment, Moderation, Response
 from maturity.core.errors import MaturityError
-from maturity.core.framework import NOT_APPLICABLE, Framework, MergeRule, Rule
+from maturity.core.framework import NOT_APPLICABLE, Framework, LensRule, MergeRule, Rule
 
 
 class Result(BaseModel):
@@ -180,6 +180,11 @@ def effective_level(fw: Framework, ref: str, response: Response | None) -> Crite
         ):
             level = fw.level_ids[max(fw.rank[threshold] - 1, 0)]
             capped = level != claimed  # an evidence rule from the lowest level caps nothing
+    if fw.scoring.lens_rule is LensRule.LOWEST and level != NOT_APPLICABLE:
+        # The framework says a criterion is only as mature as it is for its least-served group.
+        rated = [fw.rank[v] for v in response.lenses.values() if v != NOT_APPLICABLE]
+        if rated and min(rated) < fw.rank[level]:
+            level = fw.level_ids[min(rated)]
     score = None if level == NOT_APPLICABLE else fw.level(level).points
     return CriterionScore.model_construct(
         id=ref,
@@ -287,6 +292,19 @@ def _most_common(items: Iterable[str | None]) -> str | None:
     return min(counts, key=lambda k: (-counts[k], k))
 
 
+def _merge_lenses(fw: Framework, rule: MergeRule, given: list[Response]) -> dict[str, str]:
+    """Lens ratings merged lens by lens, by the same rule as the claims."""
+    merged: dict[str, str] = {}
+    for lens_id in fw.lens_names:
+        rated = [r.lenses[lens_id] for r in given if lens_id in r.lenses]
+        on_scale = [fw.rank[v] for v in rated if v != NOT_APPLICABLE]
+        if on_scale:
+            merged[lens_id] = fw.level_ids[_merge_ranks(rule, on_scale)]
+        elif rated:
+            merged[lens_id] = NOT_APPLICABLE
+    return merged
+
+
 def merge(fw: Framework, assessments: Sequence[Assessment]) -> tuple[Assessment, dict[str, int]]:
     """Merge several respondents' assessments of one unit and period into one.
 
@@ -337,6 +355,7 @@ def merge(fw: Framework, assessments: Sequence[Assessment]) -> tuple[Assessment,
             service_area=_most_common(r.service_area for r in given),
             actions=sorted({a for r in given for a in r.actions}),
             moderated=Moderation.model_validate(moderations[0][1]) if moderations else None,
+            lenses=_merge_lenses(fw, rule, given),
         )
     merged = first.model_copy(
         update={

@@ -15,7 +15,16 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from maturity.core.assessment import Assessment, Moderation, Response
-from maturity.core.framework import Band, Criterion, Domain, Framework, Level, Metric, Scoring
+from maturity.core.framework import (
+    Band,
+    Criterion,
+    Domain,
+    Framework,
+    Lens,
+    Level,
+    Metric,
+    Scoring,
+)
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("Framework (the top level of the file)", Framework),
@@ -25,6 +34,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("`domains[]`: a domain", Domain),
     ("`domains[].criteria[]`: a criterion", Criterion),
     ("`...criteria[].metric`: a metric", Metric),
+    ("`lenses[]`: a lens", Lens),
 ]
 
 INTRO = """\
@@ -62,6 +72,11 @@ A score maps back to the highest level whose points it reaches. Rating `bands` n
 the overall score. With `evidence_required_from`, a claim at or above that level without evidence
 is capped at the level below. A metric value, when recorded, sets the level from `thresholds`;
 a moderator's level overrides both.
+
+`lenses` let an assessment rate a criterion separately for people with a characteristic
+(`responses.<criterion>.lenses: {race: embedded, disability: emerging}`). With the default
+`lens_rule: report` lens ratings are reported by lens and never change a score; with `lowest`
+a criterion counts at no more than its lowest lens rating.
 """
 
 

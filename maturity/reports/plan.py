@@ -12,12 +12,13 @@ import base64
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from maturity.core.assessment import Assessment
+from maturity.core.band_path import BandPath
 from maturity.core.errors import MaturityError
 from maturity.core.framework import Framework
 from maturity.core.gaps import DomainGap, Targets, domain_gaps, find_gaps
@@ -46,6 +47,11 @@ class PlanReport:
     domains: list[DomainGap]
     max_items: int = MAX_ITEMS
     evidence: bool = False
+    path: BandPath | None = None
+
+    def with_path(self, path: BandPath) -> PlanReport:
+        """The report with the path to a band or the target profile shown in its summary."""
+        return replace(self, path=path)
 
     def chart_spec(self) -> ChartSpec:
         names = {d.id: d.name for d in self.fw.domains}
@@ -210,6 +216,7 @@ def context(report: PlanReport, chart_src: str, inline_css: str | None = None) -
         "refs": refs,
         "appendix": appendix if report.evidence else None,
         "capped": capped,
+        "path": report.path,
         "inline_css": inline_css,
     }
 
