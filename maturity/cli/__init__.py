@@ -31,6 +31,8 @@ COMMANDS = {
     "plan": "maturity.cli.plan:plan_group",
     "workbook": "maturity.cli.workbook:workbook_command",
     "report": "maturity.cli.report:report",
+    "serve": "maturity.cli.serve:serve",
+    "user": "maturity.cli.serve:user_group",
 }
 
 
