@@ -138,9 +138,14 @@ def _fixture_ids(app: Starlette, sign_in: SignIn) -> tuple[int, int]:
     draft = drafts.get_draft(store, draft_id)
     assert draft is not None
     evidence_id = drafts.add_evidence(
-        store, draft, "environment.zero-tolerance", "file", "Policy", "t",
+        store,
+        draft,
+        "environment.zero-tolerance",
+        "file",
+        "Policy",
+        "t",
         ("policy.pdf", "application/pdf", b"%PDF-1.4 test"),
-    )  # fmt: skip
+    )
     return draft_id, evidence_id
 
 

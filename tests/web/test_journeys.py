@@ -43,8 +43,7 @@ def test_a_stale_save_is_refused_and_what_was_typed_is_kept(
     saved = drafts.get_draft(app.state.store, draft)
     assert saved is not None and saved.assessment.responses[REF].level == "established"
     # Saving again from the refusal page (it carries the new version) applies it.
-    again = _save(second, draft, {f"level:{REF}": "developing", f"notes:{REF}": typed},
-                  reply.text)  # type: ignore[attr-defined]  # fmt: skip
+    again = _save(second, draft, {f"level:{REF}": "developing", f"notes:{REF}": typed}, reply.text)  # type: ignore[attr-defined]
     assert again.status_code == 303  # type: ignore[attr-defined]
     saved = drafts.get_draft(app.state.store, draft)
     assert saved is not None and saved.assessment.responses[REF].notes == typed
@@ -56,8 +55,13 @@ def test_an_expired_session_keeps_what_was_typed(app: Starlette, sign_in: SignIn
     html = client.get(PAGE.format(draft)).text
     client.cookies.clear()  # the session expired while they typed
     typed = "Typed while the session ran out"
-    form = {"csrf_token": csrf(html), "version": version(html), "then": "later",
-            f"level:{REF}": "established", f"notes:{REF}": typed}  # fmt: skip
+    form = {
+        "csrf_token": csrf(html),
+        "version": version(html),
+        "then": "later",
+        f"level:{REF}": "established",
+        f"notes:{REF}": typed,
+    }
     reply = client.post(PAGE.format(draft), data=form)
     assert (
         reply.status_code == 401
@@ -65,10 +69,16 @@ def test_an_expired_session_keeps_what_was_typed(app: Starlette, sign_in: SignIn
     )
     parked = re.search(r'name="parked" value="([^"]*)"', reply.text)
     assert parked and "Typed while the session ran out" in parked.group(1)
-    back = client.post("/sign-in", data={
-        "email": "housing@example.org", "password": PASSWORD, "csrf_token": csrf(reply.text),
-        "next": PAGE.format(draft), "parked": parked.group(1).replace("&#34;", '"'),
-    })  # fmt: skip
+    back = client.post(
+        "/sign-in",
+        data={
+            "email": "housing@example.org",
+            "password": PASSWORD,
+            "csrf_token": csrf(reply.text),
+            "next": PAGE.format(draft),
+            "parked": parked.group(1).replace("&#34;", '"'),
+        },
+    )
     assert back.status_code == 200 and "Save my answers" in back.text and typed in back.text
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', back.text))
     assert client.post(PAGE.format(draft), data=fields).status_code == 303
@@ -79,15 +89,20 @@ def test_an_expired_session_keeps_what_was_typed(app: Starlette, sign_in: SignIn
 def test_errors_are_summarised_and_link_to_their_field(sign_in: SignIn) -> None:
     client = sign_in("housing@example.org")
     draft = start_housing(client)
-    reply = _save(client, draft, {"value:environment.harassment-gap": "lots",
-                                  "value:environment.bystander-training": "140"})  # fmt: skip
+    reply = _save(
+        client,
+        draft,
+        {"value:environment.harassment-gap": "lots", "value:environment.bystander-training": "140"},
+    )
     assert reply.status_code == 400  # type: ignore[attr-defined]
     html = reply.text  # type: ignore[attr-defined]
     summary = re.search(r'govuk-error-summary__list">(.*?)</ul>', html, re.S)
     assert summary
     links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary.group(1))
-    assert [i for i, _ in links] == ["environment--bystander-training-value",
-                                     "environment--harassment-gap-value"]  # fmt: skip
+    assert [i for i, _ in links] == [
+        "environment--bystander-training-value",
+        "environment--harassment-gap-value",
+    ]
     assert "140 is not a percentage (0 to 100)" in links[0][1]
     assert all(f'id="{i}"' in html for i, _ in links)
     assert 'value="lots"' in html  # what was typed stays in the field
@@ -103,8 +118,9 @@ def test_last_years_answers_carry_over_until_confirmed(app: Starlette, sign_in: 
     assert saved.assessment.responses[REF].level == last.responses[REF].level
     assert "Carried over from last year" in client.get(PAGE.format(draft)).text
     check = client.get(f"/assessments/{draft}/check").text
-    submit = client.post(f"/assessments/{draft}/submit",
-                         data={"csrf_token": csrf(check), "version": version(check)})  # fmt: skip
+    submit = client.post(
+        f"/assessments/{draft}/submit", data={"csrf_token": csrf(check), "version": version(check)}
+    )
     assert submit.status_code == 400 and "Confirm or change last year" in submit.text
     _save(client, draft, {f"level:{REF}": last.responses[REF].level or "", f"confirm:{REF}": "yes"})
     saved = drafts.get_draft(store, draft)
@@ -128,16 +144,23 @@ def test_submit_moderate_return_and_validate(app: Starlette, sign_in: SignIn) ->
     draft = start_housing(team, period="2026/27")
     _answer_everything(app, draft, "housing@example.org")
     check = team.get(f"/assessments/{draft}/check").text
-    reply = team.post(f"/assessments/{draft}/submit",
-                      data={"csrf_token": csrf(check), "version": version(check)})  # fmt: skip
+    reply = team.post(
+        f"/assessments/{draft}/submit", data={"csrf_token": csrf(check), "version": version(check)}
+    )
     assert reply.status_code == 303
     assert _save(team, draft, {f"level:{REF}": "developing"}).status_code == 409  # type: ignore[attr-defined]
     mod = sign_in("moderator@example.org")
     assert HOUSING in mod.get("/moderation").text
     page = mod.get(f"/moderation/{draft}").text
-    reply = mod.post(f"/moderation/{draft}/criteria/{REF}", data={
-        "csrf_token": csrf(page), "version": version(page), "level": "developing",
-        "rationale": "No evidence of the posters being replaced"})  # fmt: skip
+    reply = mod.post(
+        f"/moderation/{draft}/criteria/{REF}",
+        data={
+            "csrf_token": csrf(page),
+            "version": version(page),
+            "level": "developing",
+            "rationale": "No evidence of the posters being replaced",
+        },
+    )
     assert reply.status_code == 303
     page = mod.get(f"/moderation/{draft}").text
     reply = mod.post(
@@ -147,11 +170,13 @@ def test_submit_moderate_return_and_validate(app: Starlette, sign_in: SignIn) ->
     assert reply.status_code == 303
     assert "Add the policy" in team.get(f"/assessments/{draft}").text
     check = team.get(f"/assessments/{draft}/check").text
-    team.post(f"/assessments/{draft}/submit",
-              data={"csrf_token": csrf(check), "version": version(check)})  # fmt: skip
+    team.post(
+        f"/assessments/{draft}/submit", data={"csrf_token": csrf(check), "version": version(check)}
+    )
     page = mod.get(f"/moderation/{draft}").text
-    reply = mod.post(f"/moderation/{draft}/validate",
-                     data={"csrf_token": csrf(page), "version": version(page)})  # fmt: skip
+    reply = mod.post(
+        f"/moderation/{draft}/validate", data={"csrf_token": csrf(page), "version": version(page)}
+    )
     assert reply.status_code == 303
     stored = app.state.store.assessments(unit=HOUSING, period="2026/27")
     assert len(stored) == 1
@@ -171,9 +196,16 @@ def test_evidence_files_are_checked_by_content_and_kept_by_hash(
 
     def add(name: str, content: bytes) -> object:
         page = client.get(path).text
-        return client.post(path, data={"csrf_token": csrf(page), "ref": REF, "kind": "file",
-                                       "text": "Zero tolerance policy"},
-                           files={"file": (name, content, "application/pdf")})  # fmt: skip
+        return client.post(
+            path,
+            data={
+                "csrf_token": csrf(page),
+                "ref": REF,
+                "kind": "file",
+                "text": "Zero tolerance policy",
+            },
+            files={"file": (name, content, "application/pdf")},
+        )
 
     pretend = add("policy.pdf", b"MZ\x90\x00 a program, named as a PDF")
     assert pretend.status_code == 400 and "must be a PDF, Word document" in pretend.text  # type: ignore[attr-defined]
@@ -203,14 +235,20 @@ def test_upload_gets_the_cli_checks_with_errors_against_the_field(
     bad = (ROOT / "assessments/2025-26/housing-services.yaml").read_text()
     bad = bad.replace("level: developing", "level: brilliant", 1)
     page = client.get("/admin").text
-    reply = client.post("/admin/upload", data={"csrf_token": csrf(page)},
-                        files={"assessment": ("housing.yaml", bad.encode(), "text/yaml")})  # fmt: skip
+    reply = client.post(
+        "/admin/upload",
+        data={"csrf_token": csrf(page)},
+        files={"assessment": ("housing.yaml", bad.encode(), "text/yaml")},
+    )
     assert reply.status_code == 400
     assert re.search(r'href="#assessment">housing\.yaml:\d+: .*brilliant', reply.text)
     good = (ROOT / "assessments/2025-26/housing-services.yaml").read_bytes()
     good = good.replace(b"period: 2025/26", b"period: 2026/27")
-    reply = client.post("/admin/upload", data={"csrf_token": csrf(page)},
-                        files={"assessment": ("housing.yaml", good, "text/yaml")})  # fmt: skip
+    reply = client.post(
+        "/admin/upload",
+        data={"csrf_token": csrf(page)},
+        files={"assessment": ("housing.yaml", good, "text/yaml")},
+    )
     assert reply.status_code == 303
     assert app.state.store.assessments(unit=HOUSING, period="2026/27")
 
@@ -220,9 +258,22 @@ def test_cli_user_add_with_a_password_file_and_with_a_link(tmp_path: Path) -> No
     pw = tmp_path / "pw.txt"
     pw.write_text("a long enough password\n")
     runner = CliRunner()
-    result = runner.invoke(main, ["user", "add", "Team@Example.org", "--role", "contributor",
-                                  "--unit", "City Council/Housing", "--password-file", str(pw),
-                                  "--store", db])  # fmt: skip
+    result = runner.invoke(
+        main,
+        [
+            "user",
+            "add",
+            "Team@Example.org",
+            "--role",
+            "contributor",
+            "--unit",
+            "City Council/Housing",
+            "--password-file",
+            str(pw),
+            "--store",
+            db,
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert result.output == "team@example.org: contributor added, password set\n"
     result = runner.invoke(
@@ -242,7 +293,19 @@ def test_cli_user_add_with_a_password_file_and_with_a_link(tmp_path: Path) -> No
     assert again.exit_code == 1
     assert again.output == "Error: a user with email team@example.org already exists\n"
     pw.write_text("short\n")
-    short = runner.invoke(main, ["user", "add", "x@example.org", "--role", "board",
-                                 "--password-file", str(pw), "--store", db])  # fmt: skip
+    short = runner.invoke(
+        main,
+        [
+            "user",
+            "add",
+            "x@example.org",
+            "--role",
+            "board",
+            "--password-file",
+            str(pw),
+            "--store",
+            db,
+        ],
+    )
     assert short.exit_code == 1
     assert "password must be 12 characters or more" in short.output

@@ -30,8 +30,9 @@ def test_pages_have_no_inline_script(sign_in: SignIn) -> None:
     for path in ["/sign-in", "/admin", "/board", "/assessments", "/moderation"]:
         html = client.get(path).text
         scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
-        assert scripts and all('src="/static/' in attrs and not body.strip()
-                               for attrs, body in scripts), path  # fmt: skip
+        assert scripts and all(
+            'src="/static/' in attrs and not body.strip() for attrs, body in scripts
+        ), path
         assert not re.search(r"<[^>]+\son[a-z]+=", html), path  # no inline event handlers
 
 
@@ -62,8 +63,10 @@ def test_sign_in_is_throttled_per_account(sign_in: SignIn) -> None:
         assert _try(client, "housing@example.org", "wrong password") == 400
     # Now even the right password is refused, and the page says why.
     page = client.get("/sign-in")
-    locked = client.post("/sign-in", data={"email": "housing@example.org", "password": PASSWORD,
-                                           "csrf_token": csrf(page.text)})  # fmt: skip
+    locked = client.post(
+        "/sign-in",
+        data={"email": "housing@example.org", "password": PASSWORD, "csrf_token": csrf(page.text)},
+    )
     assert locked.status_code == 429 and "Too many failed attempts" in locked.text
     assert client.get("/assessments").status_code == 303  # not signed in
     # Another account from the same address is not locked by this one's failures.
@@ -89,10 +92,14 @@ def test_failures_expire_after_the_window(app: Starlette) -> None:
 def test_a_wrong_password_and_an_unknown_account_get_the_same_answer(sign_in: SignIn) -> None:
     client = sign_in(None)
     page = client.get("/sign-in")
-    known = client.post("/sign-in", data={"email": "board@example.org", "password": "nope",
-                                          "csrf_token": csrf(page.text)})  # fmt: skip
-    unknown = client.post("/sign-in", data={"email": "who@example.org", "password": "nope",
-                                            "csrf_token": csrf(page.text)})  # fmt: skip
+    known = client.post(
+        "/sign-in",
+        data={"email": "board@example.org", "password": "nope", "csrf_token": csrf(page.text)},
+    )
+    unknown = client.post(
+        "/sign-in",
+        data={"email": "who@example.org", "password": "nope", "csrf_token": csrf(page.text)},
+    )
     assert known.status_code == unknown.status_code == 400
     message = "Enter a correct email address and password"
     assert message in known.text and message in unknown.text
@@ -110,12 +117,19 @@ def test_set_password_link_works_once(app: Starlette, sign_in: SignIn) -> None:
     accounts.set_token(store, user.id, "one-time-token")
     client = sign_in(None)
     page = client.get("/set-password/one-time-token")
-    short = client.post("/set-password/one-time-token",
-                        data={"password": "short", "confirm": "short", "csrf_token": csrf(page.text)})  # fmt: skip
+    short = client.post(
+        "/set-password/one-time-token",
+        data={"password": "short", "confirm": "short", "csrf_token": csrf(page.text)},
+    )
     assert short.status_code == 400 and "12 characters or more" in short.text
-    reply = client.post("/set-password/one-time-token", data={
-        "password": "a long enough password", "confirm": "a long enough password",
-        "csrf_token": csrf(page.text)})  # fmt: skip
+    reply = client.post(
+        "/set-password/one-time-token",
+        data={
+            "password": "a long enough password",
+            "confirm": "a long enough password",
+            "csrf_token": csrf(page.text),
+        },
+    )
     assert reply.status_code == 303
     assert client.get("/set-password/one-time-token").status_code == 404
     assert _try(client, "new@example.org", "a long enough password") == 303
@@ -126,11 +140,17 @@ def test_typed_text_is_escaped_everywhere_it_is_shown(sign_in: SignIn) -> None:
     draft = start_housing(client)
     page = client.get(f"/assessments/{draft}/domains/environment")
     attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    reply = client.post(f"/assessments/{draft}/domains/environment", data={
-        "csrf_token": csrf(page.text), "version": version(page.text), "then": "later",
-        "level:environment.zero-tolerance": "developing",
-        "notes:environment.zero-tolerance": attack, "owner:environment.zero-tolerance": "A <b>",
-    })  # fmt: skip
+    reply = client.post(
+        f"/assessments/{draft}/domains/environment",
+        data={
+            "csrf_token": csrf(page.text),
+            "version": version(page.text),
+            "then": "later",
+            "level:environment.zero-tolerance": "developing",
+            "notes:environment.zero-tolerance": attack,
+            "owner:environment.zero-tolerance": "A <b>",
+        },
+    )
     assert reply.status_code == 303
     for path in [f"/assessments/{draft}/domains/environment", f"/assessments/{draft}/check"]:
         html = client.get(path).text
@@ -142,10 +162,15 @@ def test_the_audit_log_records_who_what_before_and_after(app: Starlette, sign_in
     client = sign_in("housing@example.org")
     draft = start_housing(client)
     page = client.get(f"/assessments/{draft}/domains/environment")
-    client.post(f"/assessments/{draft}/domains/environment", data={
-        "csrf_token": csrf(page.text), "version": version(page.text), "then": "later",
-        "level:environment.zero-tolerance": "established",
-    })  # fmt: skip
+    client.post(
+        f"/assessments/{draft}/domains/environment",
+        data={
+            "csrf_token": csrf(page.text),
+            "version": version(page.text),
+            "then": "later",
+            "level:environment.zero-tolerance": "established",
+        },
+    )
     entry = accounts.audit_log(app.state.store)[0]
     assert (entry.who, entry.action) == ("housing@example.org", "save answers")
     assert entry.target.startswith(HOUSING)
