@@ -361,3 +361,13 @@ def password_problem(password: str) -> str | None:
     if len(password) > 1000:
         return "Password must be 1000 characters or fewer"
     return None
+
+
+def results_stamp(store: Store) -> int:
+    """Changes whenever an assessment version is added (versions are never deleted or edited,
+    so the highest id says whether anything changed): a key for caching what is read from them.
+    """
+    from maturity.store.store import versions_table
+
+    stmt = select(func.max(versions_table.c.id))
+    return int(store._run(lambda conn: conn.execute(stmt).scalar() or 0, write=False))

@@ -6,6 +6,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -15,6 +16,7 @@ from starlette.routing import Route
 from maturity.core.board import BoardPack, build_board
 from maturity.core.errors import MaturityError
 from maturity.files.output import slug
+from maturity.store import accounts
 from maturity.store.accounts import Role
 from maturity.store.store import Store
 from maturity.web.app import render, require, store_of
@@ -22,23 +24,39 @@ from maturity.web.app import render, require, store_of
 BOARD = (Role.BOARD, Role.ADMIN)
 
 
-def _framework(store: Store, given: str | None) -> str | None:
-    known = store.framework_ids()
+def _framework(known: list[str], given: str | None) -> str | None:
     if given in known:
         return given
     return known[0] if known else None
 
 
 def load_pack(store: Store, framework_id: str, period: str) -> BoardPack:
-    """The board pack as the PDF has it, from the store's current scores."""
+    """The board pack as the PDF has it, from the store's current scores.
+
+    Kept per process until an assessment is added: building it reads and parses every
+    current score with its criteria, which a dashboard cannot afford on every request.
+    """
+    stamp = accounts.results_stamp(store)
+    key = (id(store), framework_id, period)
+    cached = _PACKS.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
     scores = store.scores(framework_id, with_criteria=True)
-    return build_board(scores, store.frameworks(framework_id), period)
+    pack = build_board(scores, store.frameworks(framework_id), period)
+    if len(_PACKS) > 64:
+        _PACKS.clear()
+    _PACKS[key] = (stamp, pack)
+    return pack
+
+
+_PACKS: dict[tuple[int, str, str], tuple[int, BoardPack]] = {}
 
 
 async def dashboard(request: Request) -> Response:
     require(request, *BOARD)
     store = store_of(request)
-    framework_id = _framework(store, request.query_params.get("framework"))
+    known = store.framework_ids()
+    framework_id = _framework(known, request.query_params.get("framework"))
     if framework_id is None:
         return render(request, "board.html", {"title": "Board dashboard", "pack": None})
     periods = store.periods(framework_id)
@@ -55,24 +73,45 @@ async def dashboard(request: Request) -> Response:
         for u in pack.units
         if not department or u.unit == department or u.unit.startswith(department + "/")
     ]
+    key = (id(store), accounts.results_stamp(store), framework_id, period, department)
+    tables = _TABLES.get(key)
+    if tables is None:
+        env = request.app.state.templates
+        tables = Markup(
+            env.get_template("board_tables.html").render(
+                {
+                    "pack": pack,
+                    "rows": rows,
+                    "period": period,
+                    "department": department,
+                    "level_names": {lv.id: lv.name for lv in pack.levels},
+                    "domain_names": {d.id: d.name for d in pack.domains},
+                    "trends": {t.unit: t for t in pack.trends},
+                }
+            )
+        )
+        if len(_TABLES) > 256:
+            _TABLES.clear()
+        _TABLES[key] = tables
     return render(
         request,
         "board.html",
         {
             "title": "Board dashboard",
             "pack": pack,
-            "rows": rows,
+            "tables": tables,
             "periods": periods,
             "period": period,
             "departments": departments,
             "department": department,
-            "framework_ids": store.framework_ids(),
+            "framework_ids": known,
             "framework_id": framework_id,
-            "level_names": {lv.id: lv.name for lv in pack.levels},
-            "domain_names": {d.id: d.name for d in pack.domains},
-            "trends": {t.unit: t for t in pack.trends},
         },
     )
+
+
+# The rendered tables by (store, version of its results, framework, period, department).
+_TABLES: dict[tuple[int, int, str, str, str], Markup] = {}
 
 
 def _pdf(write: object) -> bytes:
@@ -85,7 +124,7 @@ def _pdf(write: object) -> bytes:
 async def board_pdf(request: Request) -> Response:
     require(request, *BOARD)
     store = store_of(request)
-    framework_id = _framework(store, request.query_params.get("framework"))
+    framework_id = _framework(store.framework_ids(), request.query_params.get("framework"))
     period = request.query_params.get("period", "")
     if framework_id is None or period not in store.periods(framework_id):
         raise HTTPException(404)

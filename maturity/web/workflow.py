@@ -57,12 +57,28 @@ def _catalog_framework(ref: str) -> Framework:
 
 
 def framework(store: Store, ref: str) -> Framework:
-    """A framework by `id@version`: the store's copy when it has one, else the catalogue's."""
+    """A framework by `id@version`: the store's copy when it has one, else the catalogue's.
+
+    Kept once read: the store refuses a changed definition under the same version, so an
+    `id@version` always means the same framework (parsing it costs more than a page).
+    """
+    key = (id(store), ref)
+    known = _FRAMEWORKS.get(key)
+    if known is not None:
+        return known
     framework_id, _, version = ref.partition("@")
-    for fw in store.frameworks(framework_id):
-        if not version or fw.version == version:
-            return fw
-    return _catalog_framework(ref)
+    found = next(
+        (fw for fw in store.frameworks(framework_id) if not version or fw.version == version),
+        None,
+    )
+    if found is None:
+        found = _catalog_framework(ref)
+    elif version:  # a bare id's answer changes when a new version arrives: not kept
+        _FRAMEWORKS[key] = found
+    return found
+
+
+_FRAMEWORKS: dict[tuple[int, str], Framework] = {}
 
 
 def score_draft(fw: Framework, draft: Draft, evidence: list[Evidence]) -> Score:
