@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,7 +89,12 @@ async def sign_in(base: str, n: int) -> tuple[httpx.AsyncClient, str]:
     return client, token
 
 
-async def measure(name: str, clients: list, work, requests: int, quiet: bool = False) -> list[float]:  # type: ignore[type-arg, no-untyped-def]
+Work = Callable[[httpx.AsyncClient, int], Awaitable[None]]
+
+
+async def measure(
+    name: str, clients: list[httpx.AsyncClient], work: Work, requests: int, quiet: bool = False
+) -> list[float]:
     """Run `work(client, n)` `requests` times per client, all clients at once; latencies in ms."""
     times: list[float] = []
 
@@ -139,6 +145,7 @@ async def run(base: str, ids: list[int], requests: int) -> dict[str, float]:
         assert reply.status_code == 200 and "app-heatmap" in reply.text, reply.status_code
 
     results = {}
+    work: Work
     for name, work in [
         (f"form page (domain '{DOMAIN}')", form),
         ("check your answers (every criterion)", whole),

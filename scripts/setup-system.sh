@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # System packages the project needs beyond Python: WeasyPrint's Pango stack, HarfBuzz
 # subsetting (smaller, faster PDFs), poppler-utils (pdftoppm for looking at PDFs) and
-# LibreOffice (the real-office check of generated workbooks). Installs only what is missing;
+# LibreOffice (the real-office check of generated workbooks), Chromium (the web application's
+# browser tests drive Debian's chromium through Playwright). Installs only what is missing;
 # needs root (as on CI) or prints what to install.
 set -euo pipefail
-want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils)
+want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils chromium)
 if [ "${MATURITY_WITH_LIBREOFFICE:-1}" = 1 ]; then
   want+=(libreoffice-calc-nogui)
 fi

@@ -371,3 +371,22 @@ def results_stamp(store: Store) -> int:
 
     stmt = select(func.max(versions_table.c.id))
     return int(store._run(lambda conn: conn.execute(stmt).scalar() or 0, write=False))
+
+
+def stored_units(store: Store) -> dict[str, str]:
+    """Units with results in the store -> the framework (`id@version`) of their latest period."""
+    from maturity.store.store import versions_table as v
+
+    stmt = (
+        select(v.c.unit, v.c.framework_id, v.c.framework_version)
+        .where(v.c.current)
+        .order_by(v.c.unit, v.c.period)
+    )
+    rows = store._run(lambda conn: list(conn.execute(stmt)), write=False)
+    return {unit: f"{fid}@{version}" for unit, fid, version in rows}
+
+
+def assessable_units(store: Store) -> dict[str, str]:
+    """Units that may be assessed on the web -> their framework: those with results in the
+    store (with the framework of their latest period), and those an administrator added."""
+    return {**stored_units(store), **web_units(store)}

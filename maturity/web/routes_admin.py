@@ -47,7 +47,7 @@ def admin_page(
         {
             "title": "Admin",
             "users": accounts.users(store),
-            "units": accounts.web_units(store),
+            "units": accounts.assessable_units(store),
             "roles": list(Role),
             "frameworks": framework_choices(store),
             "errors": errors or [],

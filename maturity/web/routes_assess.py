@@ -64,7 +64,7 @@ def domain_states(fw: Framework, draft: Draft) -> dict[str, str]:
 async def my_assessments(request: Request) -> Response:
     user = require(request, *TEAM)
     store = store_of(request)
-    units = {u: f for u, f in accounts.web_units(store).items() if user.may_see(u)}
+    units = {u: f for u, f in accounts.assessable_units(store).items() if user.may_see(u)}
     rows: list[dict[str, Any]] = []
     by_unit: dict[str, list[Draft]] = {}
     for draft in drafts.all_drafts(store):
@@ -105,7 +105,7 @@ async def start(request: Request) -> Response:
     store = store_of(request)
     unit = str(form.get("unit", ""))
     period = str(form.get("period", ""))
-    units = accounts.web_units(store)
+    units = accounts.assessable_units(store)
     if unit not in units or not user.may_see(unit):
         raise HTTPException(403)
     if period not in (current_period(), workflow.previous_period(current_period())):

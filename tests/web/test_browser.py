@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_fixtures import ASC, PASSWORD, seed
+from web_fixtures import ASC, HOUSING, PASSWORD, seed
 
 from maturity.store.store import open_store
 
@@ -320,3 +320,27 @@ def test_other_pages_pass_axe(browser: Any, server: str, shots: Path) -> None:
     visitor.page.get_by_role("button", name="Add user").click()
     visitor.check("admin-errors")
     visitor.close()
+
+
+def test_autosave_and_unsaved_changes(browser: Any, server: str, shots: Path) -> None:
+    """Typing marks the page as changed; a few seconds later the answers are saved."""
+    team = Visitor(browser, server, shots, "autosave")
+    team.sign_in("housing@example.org")
+    page = team.page
+    page.wait_for_url("**/assessments")
+    page.locator("#unit").select_option(HOUSING)
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url(re.compile(r".*/assessments/\d+$"))
+    page.get_by_role("link", name="An inclusive environment").click()
+    page.locator("textarea[name='notes:environment.inclusive-buildings']").fill("Autosaved note")
+    status = page.locator("[data-autosave-status]")
+    assert status.inner_text() == "You have unsaved changes"
+    playwright_api.expect(status).to_have_text(re.compile("^Saved automatically"), timeout=10_000)
+    team.check("autosaved")
+    # The version moved on with the save, so the buttons still save without a conflict.
+    page.get_by_role("button", name="Save and come back later").click()
+    page.wait_for_url(re.compile(r".*/assessments/\d+$"))
+    page.get_by_role("link", name="An inclusive environment").click()
+    saved = page.locator("textarea[name='notes:environment.inclusive-buildings']").input_value()
+    assert saved == "Autosaved note"
+    team.close()
