@@ -256,7 +256,8 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
     )
 
 
-def _merge_ranks(rule: MergeRule, ranks: list[int]) -> int:
+def merge_ranks(rule: MergeRule, ranks: list[int]) -> int:
+    """One rank from several respondents' ranks, by the framework's respondents rule."""
     ranks = sorted(ranks)
     if rule is MergeRule.MEDIAN:
         return ranks[(len(ranks) - 1) // 2]
@@ -317,7 +318,7 @@ def merge(fw: Framework, assessments: Sequence[Assessment]) -> tuple[Assessment,
         on_scale = [fw.rank[c] for c in claims if c != NOT_APPLICABLE]
         level: str | None
         if on_scale:
-            level = fw.level_ids[_merge_ranks(rule, on_scale)]
+            level = fw.level_ids[merge_ranks(rule, on_scale)]
             spreads[ref] = max(on_scale) - min(on_scale)
         else:
             level = NOT_APPLICABLE if claims else None
@@ -334,11 +335,15 @@ def merge(fw: Framework, assessments: Sequence[Assessment]) -> tuple[Assessment,
             service_area=_most_common(r.service_area for r in given),
             actions=sorted({a for r in given for a in r.actions}),
             moderated=Moderation.model_validate(moderations[0][1]) if moderations else None,
+            # Not yet reviewed by one respondent is not yet reviewed.
+            carried_over=any(r.carried_over for r in given),
         )
     merged = first.model_copy(
         update={
             "responses": responses,
             "respondents": sum(a.respondents for a in assessments),
+            "respondent": None,
+            "group": None,
             "completed_on": max(
                 (a.completed_on for a in assessments if a.completed_on), default=None
             ),
