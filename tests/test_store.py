@@ -66,7 +66,7 @@ def test_import_then_identical_reimport_changes_nothing(tmp_path: Path) -> None:
     code, out, _ = run("import", str(path), "--store", db)
     assert code == 0
     assert f"imported   {path}: City Council/Housing 2025/26, version 1" in out
-    assert out.splitlines()[-1] == "1 imported, 0 revised, 0 unchanged, 0 rejected"
+    assert out.splitlines()[-1] == "1 imported, 0 revised, 0 unchanged, 0 rejected; 1 new unit"
     code, out, _ = run("import", str(path), "--store", db)
     assert code == 0
     assert f"unchanged  {path}: City Council/Housing 2025/26, version 1" in out
@@ -126,7 +126,7 @@ def test_rejected_file_stores_nothing_and_others_go_ahead(tmp_path: Path) -> Non
         f"rejected   {bad}:14: response 'workforce.recruting': no such criterion; "
         "did you mean 'workforce.recruitment'?"
     ) in out
-    assert out.splitlines()[-1] == "1 imported, 0 revised, 0 unchanged, 1 rejected"
+    assert out.splitlines()[-1] == "1 imported, 0 revised, 0 unchanged, 1 rejected; 1 new unit"
     assert err == "Error: 1 of 2 files rejected; nothing from them was stored\n"
     with open_store(db) as store:
         assert store.history("City Council/Housing") == []
@@ -248,7 +248,7 @@ def test_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
     code, _, err = run("import", str(tmp_path / "in"), "--store", str(db))
     assert code == 1
     assert err == (
-        f"Error: {db} was written by a newer maturity (schema 3; this one knows 1): "
+        f"Error: {db} was written by a newer maturity (schema 3; this one knows 2): "
         "upgrade maturity\n"
     )
     assert db.read_bytes() == before
@@ -316,7 +316,7 @@ def test_export_round_trip(tmp_path: Path) -> None:
     out_dir = tmp_path / "out"
     code, out, _ = run("export", "-o", str(out_dir), "--store", db)
     assert code == 0
-    assert out == f"wrote 3 files for 3 assessment versions to {out_dir}\n"
+    assert out == f"wrote 3 files for 3 submissions to {out_dir}\n"
     assert (out_dir / FW / "2025-26" / "city-council--housing.yaml").is_file()
     # Nothing is overwritten without --force.
     code, _, err = run("export", "-o", str(out_dir), "--store", db)
@@ -327,7 +327,7 @@ def test_export_round_trip(tmp_path: Path) -> None:
     assert out.splitlines()[-1] == "0 imported, 0 revised, 3 unchanged, 0 rejected"
     fresh = str(tmp_path / "fresh.db")
     code, out, _ = run("import", str(out_dir), "--store", fresh)
-    assert out.splitlines()[-1] == "3 imported, 0 revised, 0 unchanged, 0 rejected"
+    assert out.splitlines()[-1] == "3 imported, 0 revised, 0 unchanged, 0 rejected; 2 new units"
     with open_store(db) as a, open_store(fresh) as b:
         assert {(x.info.unit, x.info.period, x.info.content_hash) for x in a.assessments()} == {
             (x.info.unit, x.info.period, x.info.content_hash) for x in b.assessments()
@@ -339,7 +339,7 @@ def test_export_round_trip(tmp_path: Path) -> None:
     run("export", "-o", str(all_dir), "--all-versions", "--store", db)
     replay = str(tmp_path / "replay.db")
     code, out, _ = run("import", str(all_dir), "--store", replay)
-    assert out.splitlines()[-1] == "3 imported, 1 revised, 0 unchanged, 0 rejected"
+    assert out.splitlines()[-1] == "3 imported, 1 revised, 0 unchanged, 0 rejected; 2 new units"
     with open_store(db) as a, open_store(replay) as b:
         old = [(v.version, v.current, v.content_hash) for v in a.history("City Council/Housing")]
         new = [(v.version, v.current, v.content_hash) for v in b.history("City Council/Housing")]

@@ -327,7 +327,8 @@ def test_workbook_for_another_framework_version_is_refused(blank: Path) -> None:
     assert result.exit_code == 1
     assert error_lines(result) == [
         f"Error: {blank}: sheet 'Instructions', cell B3: framework 'council-equality-3' version "
-        "0.9 is not available (the built-in one is version 1.0)"
+        "0.9 is not available (the built-in one is version 1.0); add that version to the "
+        "store with `maturity framework add FILE`"
     ]
 
 

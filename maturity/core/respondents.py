@@ -86,8 +86,8 @@ def merge_submissions(fw: Framework, submissions: Sequence[Submission]) -> Merge
     if not live:
         return None
     answers = [s.assessment for s in live if s.assessment is not None]
+    # One submission is its own result, respondent and all; several merge without one.
     assessment, spreads = merge(fw, answers)
-    assessment = assessment.model_copy(update={"respondent": None, "group": None})
     return Merged(
         assessment=assessment,
         respondents=[s.respondent for s in live],

@@ -40,7 +40,8 @@ def _is_sqlite_busy(exc: BaseException) -> bool:
 
 def _is_conflict(exc: BaseException) -> bool:
     """A unique-key race with another importer (PostgreSQL); trying again resolves it."""
-    return isinstance(exc, IntegrityError) and "uq_version" in str(exc.orig)
+    text = str(getattr(exc, "orig", ""))
+    return isinstance(exc, IntegrityError) and ("uq_version" in text or "uq_submission" in text)
 
 
 class StoreBase:

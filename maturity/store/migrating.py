@@ -5,21 +5,66 @@ The schema version is kept in the `meta` table.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy import Connection, inspect, select
 
 from maturity.core.errors import MaturityError
 from maturity.store.connection import StoreBase
-from maturity.store.schema import SCHEMA_VERSION, meta_table, metadata
+from maturity.store.schema import (
+    SCHEMA_VERSION,
+    meta_table,
+    metadata,
+    submissions_table,
+    units_table,
+    versions_table,
+)
+from maturity.store.writing import canonical_json
 
 
-def _create_v1(conn: Connection) -> None:
-    metadata.create_all(conn)
+def _upgrade_v2(conn: Connection) -> None:
+    """Schema 2: submissions, review, moderation, units, registered frameworks.
+
+    Nothing is lost: every version stays as it was. Each unit-period's current version
+    becomes its respondent's first submission (the respondent named in it, or the file
+    it came from), so re-importing that file is `unchanged`; every unit is known.
+    """
+    for column in ("registered_at VARCHAR(32)", "registered_by VARCHAR(200)"):
+        conn.exec_driver_sql(f"ALTER TABLE frameworks ADD COLUMN {column}")
+    metadata.create_all(conn)  # only the tables that are missing
+    v = versions_table
+    rows = conn.execute(
+        select(v.c.framework_id, v.c.framework_version, v.c.unit, v.c.period, v.c.imported_at,
+               v.c.imported_by, v.c.source, v.c.assessment).where(v.c.current)
+    ).all()  # fmt: skip
+    units: dict[str, str] = {}
+    for fid, fver, unit, period, at, by, source, text in rows:
+        data = json.loads(text)
+        data.setdefault("respondent", Path(source).stem or "respondent")
+        stored = canonical_json(data)
+        conn.execute(
+            submissions_table.insert(),
+            {"framework_id": fid, "framework_version": fver, "unit": unit, "period": period,
+             "respondent": data["respondent"], "respondent_group": data.get("group"),
+             "version": 1, "current": True, "withdrawn": False, "imported_at": at,
+             "imported_by": by, "source": source, "assessment": stored,
+             "content_hash": hashlib.sha256(stored.encode("utf-8")).hexdigest()},
+        )  # fmt: skip
+        parts = unit.split("/")
+        for i in range(len(parts)):
+            units.setdefault("/".join(parts[: i + 1]), at)
+    if units:
+        conn.execute(
+            units_table.insert(), [{"path": p, "added_at": at} for p, at in sorted(units.items())]
+        )
 
 
-# schema version -> the step that brings a store from the version before up to it
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _create_v1}
+# schema version -> the step that brings a store from the version before up to it; a new
+# store is created at the latest version directly.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _upgrade_v2}
 
 
 class Migrating(StoreBase):
@@ -59,10 +104,12 @@ class Migrating(StoreBase):
             version = self._schema(conn, create)  # again: another process may have migrated
             if version == SCHEMA_VERSION:
                 return
-            for step in range(version + 1, SCHEMA_VERSION + 1):
-                MIGRATIONS[step](conn)
             if version == 0:
+                metadata.create_all(conn)
                 conn.execute(meta_table.insert().values(key="schema_version", value="0"))
+            else:
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    MIGRATIONS[step](conn)
             conn.execute(
                 meta_table.update()
                 .where(meta_table.c.key == "schema_version")

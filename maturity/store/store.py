@@ -2,7 +2,9 @@
 
 An edge module over SQLAlchemy 2 (Core, no ORM). `Store` is composed of the parts in
 the modules beside this one: `connection` (engine, retries, errors), `migrating`
-(schema version), `writing` (adding versions) and `reading` (history and scores).
+(schema version), `writing` (adding versions) and `reading` (history and scores),
+`reviewing` (submissions, withdrawals, review steps, moderation), `registry` (frameworks
+registered with `maturity framework add`) and `units` (the unit tree, renames).
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 from maturity.store.connection import DEFAULT_STORE, connect
 from maturity.store.migrating import Migrating
 from maturity.store.reading import Reading
-from maturity.store.writing import Writing
+from maturity.store.registry import Registry
+from maturity.store.reviewing import Reviewing
+from maturity.store.units import Units
 
 
-class Store(Writing, Reading, Migrating):
+class Store(Reviewing, Registry, Units, Reading, Migrating):
     """An open store. Use `open_store`; close with `close()` or a `with` block."""
 
 
