@@ -31,6 +31,11 @@ COMMANDS = {
     "plan": "maturity.cli.plan:plan_group",
     "workbook": "maturity.cli.workbook:workbook_command",
     "report": "maturity.cli.report:report",
+    "review": "maturity.cli.review:review",
+    "moderate": "maturity.cli.review:moderate",
+    "withdraw": "maturity.cli.review:withdraw",
+    "respondents": "maturity.cli.review:respondents",
+    "unit": "maturity.cli.unit:unit",
 }
 
 

@@ -135,9 +135,11 @@ def import_command(
 @click.option("--framework", "framework_id", help="Only this framework's assessments.")
 @store_option
 def history(unit: str, framework_id: str | None, store_url: str) -> None:
-    """List every stored version of a unit's assessments.
+    """List every stored version of a unit's results, with their review and moderation.
 
     The current version of each period is marked `*`. Versions are never deleted.
+    Below each period: its respondents (when several, or withdrawn), its review steps
+    and its moderation records.
 
     \b
     Example:
@@ -150,11 +152,18 @@ def history(unit: str, framework_id: str | None, store_url: str) -> None:
             similar = store.units_like(unit)[:5]
             hint = f"; did you mean {', '.join(repr(u) for u in similar)}?" if similar else ""
             raise MaturityError(f"no assessments of '{unit}' in {store.name}{hint}")
+        keys = sorted({(v.framework_id, v.period) for v in versions})
+        review = {key: _review_lines(store, unit, *key) for key in keys}
+        changes = store.unit_changes(unit)
     click.echo(unit)
+    for change in changes:
+        click.echo(
+            f"  renamed from {change.old} to {change.new}, {change.at[:10]} by {change.by or '-'}"
+        )
     click.echo(
         f"  {'PERIOD':<8}{'VER':>4}  {'IMPORTED (UTC)':<16}  {'FRAMEWORK':<24} {'SCORE':>5}  HASH"
     )
-    for v in versions:
+    for i, v in enumerate(versions):
         mark = "*" if v.current else " "
         score = "-" if v.overall_score is None else f"{v.overall_score:.2f}"
         fw = f"{v.framework_id}@{v.framework_version}"
@@ -164,7 +173,38 @@ def history(unit: str, framework_id: str | None, store_url: str) -> None:
             f"{v.content_hash[:8]}"
         )
         click.echo(f"{'':>16}by {v.imported_by or '-'}, from {v.source}")
+        last = i + 1 == len(versions) or (versions[i + 1].framework_id, versions[i + 1].period) != (
+            v.framework_id,
+            v.period,
+        )
+        if last:
+            for line in review[(v.framework_id, v.period)]:
+                click.echo(f"{'':>4}{line}")
     click.echo("* current version")
+
+
+def _review_lines(store: Store, unit: str, framework_id: str, period: str) -> list[str]:
+    """A unit-period's respondents, review steps and moderation, for `history`."""
+    from maturity.cli.review import review_line
+
+    lines: list[str] = []
+    submissions = store.submissions(framework_id, unit, period)
+    live = [s.respondent for s in submissions if not s.withdrawn]
+    gone = [s.respondent for s in submissions if s.withdrawn]
+    if len(submissions) > 1 or gone:
+        lines.append(f"respondents ({len(live)}): {', '.join(live) or 'none'}")
+        if gone:
+            lines.append(f"withdrawn: {', '.join(gone)}")
+    lines += [
+        "review: " + review_line(s.step, s.result_version)
+        for s in store.review_steps(framework_id, unit, period)
+    ]
+    lines += [
+        f"moderated {m.criterion} to {m.level} by {m.moderator} on {m.on}: "
+        + " ".join(m.reason.split())
+        for m in store.moderations(framework_id, unit, period)
+    ]
+    return lines
 
 
 def _export_paths(items: list[StoredSubmission], all_versions: bool) -> list[Path]:

@@ -143,3 +143,35 @@ def apply_moderation(assessment: Assessment, records: Iterable[ModerationRecord]
         response = responses.get(ref, Response())
         responses[ref] = response.model_copy(update={"moderated": moderated})
     return assessment.model_copy(update={"responses": responses})
+
+
+class UnitReview(Model):
+    """Where one unit's result for a period stands, for the board pack."""
+
+    unit: str
+    label: str = Field(description="The path below the organisation, as the board shows it.")
+    status: Status
+    validated: bool = Field(description="Whether the result is validated or approved.")
+    steps: list[ReviewStep]
+    moderations: list[ModerationRecord]
+    carried_over: int = Field(description="Answers carried over and not yet reviewed.")
+
+
+def unit_review(
+    unit: str,
+    label: str,
+    steps: Sequence[ReviewStep],
+    moderations: Sequence[ModerationRecord],
+    carried_over: int,
+) -> UnitReview:
+    """One unit's review summary from its steps, moderation and carried-over count."""
+    status = status_of(steps)
+    return UnitReview(
+        unit=unit,
+        label=label,
+        status=status,
+        validated=reached(status, Status.VALIDATED),
+        steps=list(steps),
+        moderations=list(moderations),
+        carried_over=carried_over,
+    )

@@ -53,6 +53,9 @@ class CriterionScore(Result):
         default=None, description="Whether the value meets the metric target."
     )
     spread: int = Field(default=0, description="How many levels apart the respondents' claims are.")
+    carried_over: bool = Field(
+        default=False, description="Whether the answer was carried over and not yet reviewed."
+    )
 
 
 class DomainScore(Result):
@@ -100,6 +103,11 @@ class Score(Result):
 
     def criterion(self, ref: str) -> CriterionScore:
         return next(c for c in self.criteria if c.id == ref)
+
+    @property
+    def carried_over(self) -> int:
+        """Answers carried over from the last period and not yet reviewed."""
+        return sum(c.carried_over for c in self.criteria)
 
 
 @dataclass(frozen=True)
@@ -190,6 +198,7 @@ def effective_level(fw: Framework, ref: str, response: Response | None) -> Crite
         has_evidence=has_evidence,
         value=response.value,
         target_met=target_met,
+        carried_over=response.carried_over,
     )
 
 

@@ -279,6 +279,52 @@ class Reviewing(Writing):
             for c, lv, why, who, on in rows
         ]
 
+    def period_reviews(
+        self, framework_id: str, period: str
+    ) -> dict[str, tuple[list[ReviewStep], list[ModerationRecord]]]:
+        """Every unit's review steps and moderation records for one period, oldest first."""
+        r, m = review_table, moderations_table
+
+        def work(conn: Connection) -> dict[str, tuple[list[ReviewStep], list[ModerationRecord]]]:
+            found: dict[str, tuple[list[ReviewStep], list[ModerationRecord]]] = {}
+            steps = conn.execute(
+                select(r.c.unit, r.c.status, r.c.by, r.c.at, r.c.comment, r.c.result_version)
+                .where((r.c.framework_id == framework_id) & (r.c.period == period))
+                .order_by(r.c.id)
+            ).all()
+            for unit, *rest in steps:
+                found.setdefault(unit, ([], []))[0].append(_step(rest).step)
+            records = conn.execute(
+                select(m.c.unit, m.c.criterion, m.c.level, m.c.reason, m.c.moderator,
+                       m.c.moderated_on)
+                .where((m.c.framework_id == framework_id) & (m.c.period == period))
+                .order_by(m.c.id)
+            ).all()  # fmt: skip
+            for unit, criterion, level, reason, moderator, on in records:
+                found.setdefault(unit, ([], []))[1].append(
+                    ModerationRecord(
+                        criterion=criterion,
+                        level=level,
+                        reason=reason,
+                        moderator=moderator,
+                        on=dt.date.fromisoformat(on),
+                    )
+                )
+            return found
+
+        return self._run(work, write=False)
+
+    def result_frameworks(self, unit: str, period: str) -> list[str]:
+        """The frameworks with a current result for a unit and period, by id."""
+        v = versions_table
+        stmt = (
+            select(v.c.framework_id)
+            .distinct()
+            .where((v.c.unit == unit) & (v.c.period == period) & v.c.current)
+            .order_by(v.c.framework_id)
+        )
+        return self._run(lambda conn: list(conn.execute(stmt).scalars()), write=False)
+
     def current_score(self, framework_id: str, unit: str, period: str) -> Score | None:
         """A unit-period's current result with its criteria; None when it has none."""
         v = versions_table
