@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from maturity.cli import main
 from maturity.store import open_store
 from maturity.store.importing import import_files
+from maturity.store.migrations import head
 
 FW = "council-equality-3"
 ROOT = Path(__file__).resolve().parent.parent
@@ -243,12 +244,13 @@ def test_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
     run("import", str(tmp_path / "in"), "--store", str(db))
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+        conn.execute("UPDATE alembic_version SET version_num = '0003'")
     conn.close()
     before = db.read_bytes()
     code, _, err = run("import", str(tmp_path / "in"), "--store", str(db))
     assert code == 1
     assert err == (
-        f"Error: {db} was written by a newer maturity (schema 3; this one knows 1): "
+        f"Error: {db} was written by a newer maturity (schema 3; this one knows {head()}): "
         "upgrade maturity\n"
     )
     assert db.read_bytes() == before
