@@ -174,18 +174,32 @@ def postgres_server() -> Iterator[Server]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A new, empty store: a SQLite file path, or a fresh PostgreSQL database's URL."""
-    if request.param == "sqlite":
-        yield str(tmp_path / "m.db")
-        return
-    server: Server = request.getfixturevalue("postgres_server")
-    name = f"maturity_test_{next(_databases)}"
-    admin(server, f"CREATE DATABASE {name}")
-    try:
-        yield server.url(name)
-    finally:
+def new_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """A factory of new, empty stores on one engine: SQLite file paths, or the URLs of
+    fresh PostgreSQL databases (dropped after the test)."""
+    made: list[str] = []
+    server: Server | None = None
+    if request.param == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+
+    def make() -> str:
+        name = f"maturity_test_{next(_databases)}"
+        if server is None:
+            return str(tmp_path / f"{name}.db")
+        admin(server, f"CREATE DATABASE {name}")
+        made.append(name)
+        return server.url(name)
+
+    yield make
+    for name in made:
+        assert server is not None
         admin(server, f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def store_url(new_store_url: Callable[[], str]) -> str:
+    """A new, empty store on each engine (see `new_store_url`)."""
+    return new_store_url()
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
