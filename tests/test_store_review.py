@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,7 +13,7 @@ from maturity.files.catalog import load_framework
 from maturity.files.intake import score_files
 from maturity.store import open_store
 from maturity.store.importing import import_files
-from maturity.store.writing import RejectedError, canonical_json
+from maturity.store.writing import RejectedError
 
 ROOT = Path(__file__).resolve().parent.parent
 ASC = "City Council/Social Care and Education/Adult Social Care"
@@ -29,9 +26,9 @@ AT = dt.datetime(2026, 4, 2, 10, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def asc(tmp_path: Path) -> str:
-    """A store holding Adult Social Care 2025/26's four files."""
-    db = str(tmp_path / "m.db")
+def asc(store_url: str) -> str:
+    """A store holding Adult Social Care 2025/26's four files, on each engine."""
+    db = store_url
     with open_store(db, create=True) as store:
         reports = import_files(store, ASC_FILES)
     assert [r.status for r in reports] == ["imported"] * 4
@@ -84,7 +81,7 @@ def test_withdrawal_is_a_new_version_and_no_longer_counts(asc: str) -> None:
         assert store.scores(EDI, ["2025/26"], with_criteria=True) == score_files(ASC_FILES)
 
 
-def test_review_steps_are_recorded_and_none_skipped(asc: str) -> None:
+def test_review_steps_are_recorded_and_none_skipped(asc: str, tmp_path: Path) -> None:
     with open_store(asc) as store:
         with pytest.raises(ReviewError, match="cannot go from draft to validated"):
             store.review(EDI, ASC, "2025/26", Status.VALIDATED, "Kal Sandhu")
@@ -107,7 +104,7 @@ def test_review_steps_are_recorded_and_none_skipped(asc: str) -> None:
                 "submitted_by: Ruth Abernethy\nrespondent: Staff panel",
             )
         )
-        path = Path(asc).parent / "panel.yaml"
+        path = tmp_path / "panel.yaml"
         path.write_text(extra, encoding="utf-8")
         import_files(store, [path], by="Jo Bloggs")
         steps = store.review_steps(EDI, ASC, "2025/26")
@@ -168,13 +165,13 @@ def own_assessment(folder: Path, unit: str = "City Council/Housing") -> Path:
     return path
 
 
-def test_a_registered_framework_is_found_and_kept_immutably(tmp_path: Path) -> None:
+def test_a_registered_framework_is_found_and_kept_immutably(store_url: str, tmp_path: Path) -> None:
     from maturity.core.framework import Framework
     from maturity.files.loading import load
 
     fw, _ = load(own_framework(tmp_path / "fw"), Framework)
     other, _ = load(own_framework(tmp_path / "fw2", "Another name"), Framework)
-    with open_store(str(tmp_path / "m.db"), create=True) as store:
+    with open_store(store_url, create=True) as store:
         (report,) = import_files(store, [own_assessment(tmp_path)])
         assert report.status == "rejected"
         assert "maturity framework add FILE" in report.detail
@@ -191,9 +188,8 @@ def test_a_registered_framework_is_found_and_kept_immutably(tmp_path: Path) -> N
         assert store.register_framework(builtin) == "registered"
 
 
-def test_units_strict_and_renamed_with_their_history(tmp_path: Path) -> None:
-    db = str(tmp_path / "m.db")
-    with open_store(db, create=True) as store:
+def test_units_strict_and_renamed_with_their_history(store_url: str) -> None:
+    with open_store(store_url, create=True) as store:
         import_files(store, ASC_FILES)
         assert "City Council/Social Care and Education" in store.units()
         (new,) = import_files(
@@ -221,62 +217,43 @@ def test_units_strict_and_renamed_with_their_history(tmp_path: Path) -> None:
             store.rename_unit("City Council/Nope", "City Council/Other")
 
 
-def test_a_schema_1_store_migrates_without_losing_a_version(tmp_path: Path) -> None:
-    db = tmp_path / "m.db"
-    revised = tmp_path / "revised" / "adult-social-care.yaml"
-    revised.parent.mkdir()
-    revised.write_text(
-        ASC_FILES[0].read_text(encoding="utf-8").replace("respondents: 5", "respondents: 6"),
-        encoding="utf-8",
-    )
-    with open_store(str(db), create=True) as store:
-        import_files(store, [ROOT / "assessments/2024-25/adult-social-care.yaml", ASC_FILES[0]])
-        import_files(store, [revised])
-    # Make it what maturity wrote before schema 2: versions whose content names no respondent.
-    with sqlite3.connect(db) as conn:
-        for table in ("submissions", "review_steps", "moderations", "units", "unit_changes"):
-            conn.execute(f"DROP TABLE {table}")
-        conn.execute("ALTER TABLE frameworks DROP COLUMN registered_at")
-        conn.execute("ALTER TABLE frameworks DROP COLUMN registered_by")
-        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-        for row_id, text in conn.execute(
-            "SELECT id, assessment FROM assessment_versions"
-        ).fetchall():
-            data = json.loads(text)
-            del data["respondent"]
-            old = canonical_json(data)
-            digest = hashlib.sha256(old.encode("utf-8")).hexdigest()
-            conn.execute(
-                "UPDATE assessment_versions SET assessment = ?, content_hash = ? WHERE id = ?",
-                (old, digest, row_id),
-            )
-    conn.close()
-    with sqlite3.connect(db) as conn:
-        before = conn.execute("SELECT * FROM assessment_versions ORDER BY id").fetchall()
-    conn.close()
-    with open_store(str(db)) as store:
-        assert store.schema_version() == 2
-        assert [(v.period, v.version, v.current) for v in store.history(ASC)] == [
-            ("2024/25", 1, True),
-            ("2025/26", 1, False),
-            ("2025/26", 2, True),
+def test_a_first_release_store_upgrades_to_respondents_and_units(
+    store_url: str, tmp_path: Path
+) -> None:
+    from tests.test_migrations import make_v1_store, v1_rows
+
+    url = make_v1_store(store_url, tmp_path)
+    code, _, err = run("store", "upgrade", "--store", url)
+    assert code == 0, err
+    housing = "City Council/Housing"
+    with open_store(url) as store:
+        # Every version is kept as it was; each current one is its respondent's submission.
+        assert [v.content_hash for v in store.history(housing)] == [
+            row[6] for row in v1_rows() if row[0] == housing
         ]
-        assert ASC in store.units() and "City Council" in store.units()
-        (only,) = store.submissions(EDI, ASC, "2025/26")
-        assert (only.respondent, only.version, only.source) == (
-            "adult-social-care",
-            1,
-            "adult-social-care.yaml",
-        )
-        # The file behind the current version is unchanged; the other respondents join it.
-        reports = import_files(store, [revised, *ASC_FILES[1:]])
-        assert [r.status for r in reports] == ["unchanged", "imported", "imported", "imported"]
-        assert store.scores(EDI, ["2025/26"], with_criteria=True) == score_files(
-            [revised, *ASC_FILES[1:]]
-        )
-    with sqlite3.connect(db) as conn:
-        after = conn.execute("SELECT * FROM assessment_versions ORDER BY id").fetchall()
-    conn.close()
-    # Every old row is still there, as it was; only the old current one was retired.
-    retired = [(*row[:6], 0, *row[7:]) if row[4] == "2025/26" else row for row in before]
-    assert after[: len(before)] == retired
+        (only,) = store.submissions("council-equality-3", housing, "2025/26")
+        assert (only.respondent, only.version, only.source) == ("h2", 1, "h2.yaml")
+        assert store.units() == ["City Council", "City Council/Adults = Care", housing]
+    exported = tmp_path / "out"
+    assert run("export", "-o", str(exported), "--store", url)[0] == 0
+    code, out, _ = run("import", str(exported), "--store", url)
+    assert out.splitlines()[-1] == "0 imported, 0 revised, 3 unchanged, 0 rejected"
+    # Another respondent joins the one carried over from the old store.
+    other = exported / "council-equality-3" / "2025-26" / "city-council--housing.yaml"
+    text = other.read_text(encoding="utf-8").replace("respondent: h2", "respondent: Staff panel")
+    panel = tmp_path / "panel.yaml"
+    panel.write_text(text, encoding="utf-8")
+    code, out, err = run("import", str(panel), "--store", url)
+    assert code == 0, err
+    assert out.splitlines()[0].endswith(
+        f"{housing} 2025/26, version 4 (was 3), 2 respondents merged"
+    )
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    from click.testing import CliRunner
+
+    from maturity.cli import main
+
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr

@@ -27,6 +27,7 @@ COMMANDS = {
     "import": "maturity.cli.store:import_command",
     "history": "maturity.cli.store:history",
     "export": "maturity.cli.store:export",
+    "store": "maturity.cli.store_admin:store_group",
     "benchmark": "maturity.cli.benchmark:benchmark_command",
     "plan": "maturity.cli.plan:plan_group",
     "workbook": "maturity.cli.workbook:workbook_command",

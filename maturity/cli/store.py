@@ -35,11 +35,11 @@ def store_option(command: F) -> F:
     )(command)
 
 
-def open_store(url: str, create: bool = False) -> Store:
+def open_store(url: str, create: bool = False, upgrade: bool = False) -> Store:
     """Open the store (importing SQLAlchemy only now); see `maturity.store.open_store`."""
     from maturity.store import open_store as _open
 
-    return _open(url, create=create)
+    return _open(url, create=create, upgrade=upgrade)
 
 
 def check_unit(unit: str) -> str:

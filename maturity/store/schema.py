@@ -1,4 +1,4 @@
-"""The store's tables and indexes, and the schema version this maturity writes.
+"""The store's tables and indexes: what a new store has after every migration has run.
 
 Each version row holds the assessment itself (canonical JSON of the `Assessment`
 model), its `Score` computed on import, and the framework id and version that
@@ -27,8 +27,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-
-SCHEMA_VERSION = 2
 
 metadata = MetaData()
 meta_table = Table(

@@ -21,15 +21,16 @@ class Store(Reviewing, Registry, Units, Reading, Migrating):
     """An open store. Use `open_store`; close with `close()` or a `with` block."""
 
 
-def open_store(url: str = DEFAULT_STORE, create: bool = False) -> Store:
-    """Open a store by SQLite file path or SQLAlchemy URL, creating or migrating its schema.
+def open_store(url: str = DEFAULT_STORE, create: bool = False, upgrade: bool = False) -> Store:
+    """Open a store by SQLite file path or SQLAlchemy URL; with `create`, make it if new.
 
     Without `create`, a store that does not exist yet is an error, and nothing is created.
+    A store of an older schema is an error that says to upgrade, unless `upgrade`.
     """
     engine, name = connect(url, create)
     store = Store(engine, name)
     try:
-        store.migrate(create)
+        store.migrate(create, upgrade)
     except BaseException:
         store.close()
         raise
