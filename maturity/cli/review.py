@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from maturity.cli.common import check_period, framework_of
 from maturity.cli.store import check_unit, open_store, store_option
 from maturity.core.errors import MaturityError
+
+if TYPE_CHECKING:
+    from maturity.core.review import ReviewStep
 
 F = TypeVar("F", bound=Callable[..., Any])
 STATUSES = ["submitted", "returned", "validated", "approved"]
@@ -82,11 +85,8 @@ def review(
         click.echo("  " + review_line(s.step, s.result_version))
 
 
-def review_line(step: object, version: int | None) -> str:
+def review_line(step: ReviewStep, version: int | None) -> str:
     """One review step as one line: when, status, who, on which version, and the comment."""
-    from maturity.core.review import ReviewStep
-
-    assert isinstance(step, ReviewStep)
     when = step.at.strftime("%Y-%m-%d %H:%M")
     on = f" (v{version})" if version is not None else ""
     said = f": {' '.join(step.comment.split())}" if step.comment else ""

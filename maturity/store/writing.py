@@ -38,10 +38,49 @@ class RejectedError(MaturityError):
     """The store refuses this one assessment; other imports may go ahead."""
 
 
+# Statements used for every import, built once: building them costs more than running them.
 _FRAMEWORK_HASH = select(frameworks_table.c.content_hash).where(
     (frameworks_table.c.id == bindparam("k_fid"))
     & (frameworks_table.c.version == bindparam("k_fver"))
 )
+
+
+def _keyed(table: Table) -> ColumnElement[bool]:
+    return (
+        (table.c.framework_id == bindparam("k_fid"))
+        & (table.c.unit == bindparam("k_unit"))
+        & (table.c.period == bindparam("k_period"))
+    )
+
+
+_S, _V, _M, _R = submissions_table, versions_table, moderations_table, review_table
+_MINE = _keyed(_S) & (_S.c.respondent == bindparam("k_resp"))
+_LIVE = _keyed(_S) & _S.c.current & ~_S.c.withdrawn
+_SUB_CURRENT = select(_S.c.version, _S.c.content_hash, _S.c.framework_version).where(
+    _MINE & _S.c.current
+)
+_SUB_LATEST = select(func.max(_S.c.version)).where(_MINE)
+_SUB_RETIRE = update(_S).where(_MINE & _S.c.current).values(current=False)
+_OTHERS = select(_S.c.respondent, _S.c.framework_version).where(
+    _LIVE & (_S.c.respondent != bindparam("k_resp"))
+)
+_LIVE_VERSIONS = select(_S.c.framework_version).where(_LIVE)
+_LIVE_COUNT = select(func.count()).where(_LIVE)
+_LIVE_ROWS = select(
+    _S.c.respondent, _S.c.respondent_group, _S.c.version, _S.c.assessment, _S.c.framework_version
+).where(_LIVE)
+_MODERATIONS = (
+    select(_M.c.criterion, _M.c.level, _M.c.reason, _M.c.moderator, _M.c.moderated_on)
+    .where(_keyed(_M))
+    .order_by(_M.c.id)
+)
+_RESULT = select(_V.c.version, _V.c.content_hash, _V.c.framework_version).where(
+    _keyed(_V) & _V.c.current
+)
+_RESULT_LATEST = select(func.max(_V.c.version)).where(_keyed(_V))
+_RESULT_RETIRE = update(_V).where(_keyed(_V) & _V.c.current).values(current=False)
+_LAST_STEP = select(_R.c.status).where(_keyed(_R)).order_by(_R.c.id.desc()).limit(1)
+_UNIT = select(units_table.c.path).where(units_table.c.path == bindparam("k_path"))
 
 
 def canonical_json(data: Any) -> str:
@@ -141,40 +180,25 @@ class Writing(StoreBase):
         def work(conn: Connection) -> Outcome:
             self._ensure_framework(conn, fw, definition, fw_hash)
             key = Key(fw.id, item.unit, item.period)
-            s = submissions_table
-            mine = key.where(s) & (s.c.respondent == item.respondent)
-            current = conn.execute(
-                select(s.c.version, s.c.content_hash, s.c.framework_version).where(
-                    mine & s.c.current
-                )
-            ).first()
+            mine = {**key.params(), "k_resp": item.respondent}
+            current = conn.execute(_SUB_CURRENT, mine).first()
             if current is not None and (current[1], current[2]) == (item.content_hash, fw.version):
-                result = conn.execute(
-                    select(versions_table.c.version).where(
-                        key.where(versions_table) & versions_table.c.current
-                    )
-                ).scalar()
-                return Outcome("unchanged", result, respondents=self._live(conn, key))
+                result = conn.execute(_RESULT, key.params()).first()
+                live = conn.execute(_LIVE_COUNT, key.params()).scalar() or 0
+                return Outcome("unchanged", result[0] if result else None, respondents=live)
             new_unit = self._note_unit(conn, item.unit, stamp, strict_units)
-            others = conn.execute(
-                select(s.c.respondent, s.c.framework_version).where(
-                    key.where(s)
-                    & s.c.current
-                    & ~s.c.withdrawn
-                    & (s.c.respondent != item.respondent)
-                )
-            ).all()
-            for respondent, version in others:
+            for respondent, version in conn.execute(_OTHERS, mine):
                 if version != fw.version:
                     raise RejectedError(
                         f"{item.unit} {item.period}: respondent '{respondent}' answered "
                         f"{fw.id}@{version}, this file {fw.ref}; respondents of one unit and "
                         "period must use one framework version (withdraw the other first)"
                     )
-            number = (conn.execute(select(func.max(s.c.version)).where(mine)).scalar() or 0) + 1
-            conn.execute(update(s).where(mine & s.c.current).values(current=False))
+            number = (conn.execute(_SUB_LATEST, mine).scalar() or 0) + 1
+            if current is not None:
+                conn.execute(_SUB_RETIRE, mine)
             conn.execute(
-                s.insert(),
+                submissions_table.insert(),
                 {**key.row(), "framework_version": fw.version, "respondent": item.respondent,
                  "respondent_group": item.group, "version": number, "current": True,
                  "withdrawn": False, "imported_at": stamp, "imported_by": by or item.submitted_by,
@@ -213,7 +237,7 @@ class Writing(StoreBase):
     def _note_unit(self, conn: Connection, unit: str, stamp: str, strict: bool) -> bool:
         """Record a unit (and the units above it) the store has not seen; whether it was new."""
         u = units_table
-        if conn.execute(select(u.c.path).where(u.c.path == unit)).first() is not None:
+        if conn.execute(_UNIT, {"k_path": unit}).first() is not None:
             return False
         if strict:
             raise RejectedError(
@@ -225,11 +249,6 @@ class Writing(StoreBase):
         known = {r[0] for r in conn.execute(select(u.c.path).where(u.c.path.in_(paths)))}
         conn.execute(u.insert(), [{"path": p, "added_at": stamp} for p in paths if p not in known])
         return True
-
-    def _live(self, conn: Connection, key: Key) -> int:
-        s = submissions_table
-        where = key.where(s) & s.c.current & ~s.c.withdrawn
-        return int(conn.execute(select(func.count()).where(where)).scalar() or 0)
 
     def _framework_of(self, conn: Connection, framework_id: str, version: str) -> Framework:
         f = frameworks_table
@@ -258,52 +277,36 @@ class Writing(StoreBase):
         import (no second scoring). Otherwise the submissions are merged by the
         framework's rule, moderation is applied, and the merge is scored.
         """
-        s, v = submissions_table, versions_table
-        rows = conn.execute(
-            select(s.c.respondent, s.c.respondent_group, s.c.version, s.c.assessment,
-                   s.c.framework_version)
-            .where(key.where(s) & s.c.current & ~s.c.withdrawn)
-        ).all()  # fmt: skip
-        moderated = conn.execute(
-            select(
-                moderations_table.c.criterion,
-                moderations_table.c.level,
-                moderations_table.c.reason,
-                moderations_table.c.moderator,
-                moderations_table.c.moderated_on,
-            )
-            .where(key.where(moderations_table))
-            .order_by(moderations_table.c.id)
-        ).all()
-        current = conn.execute(
-            select(v.c.version, v.c.content_hash, v.c.framework_version).where(
-                key.where(v) & v.c.current
-            )
-        ).first()
+        keys = key.params()
+        versions = conn.execute(_LIVE_VERSIONS, keys).scalars().all()
+        moderated = conn.execute(_MODERATIONS, keys).all()
+        current = conn.execute(_RESULT, keys).first()
         previous = None if current is None else current[0]
-        if not rows:
+        if not versions:
             if current is not None:
-                conn.execute(update(v).where(key.where(v) & v.c.current).values(current=False))
+                conn.execute(_RESULT_RETIRE, keys)
             return Made(None, previous, 0)
-        if fw is None or fw.version != rows[0][4]:
-            fw = self._framework_of(conn, key.framework_id, rows[0][4])
-        if item is not None and len(rows) == 1 and not moderated:
+        if fw is None or fw.version != versions[0]:
+            fw = self._framework_of(conn, key.framework_id, versions[0])
+        if item is not None and len(versions) == 1 and not moderated:
+            # The one submission is the checked file itself: no need to read it back.
             merged_json, digest = item.assessment_json, item.content_hash
             score_json, summary_json = item.score_json, item.summary_json
             respondents, overall = item.respondents, (item.overall_score, item.overall_level)
         else:
+            rows = conn.execute(_LIVE_ROWS, keys).all()
             result, merged_json = _merged(fw, rows, moderated)
             digest = hashlib.sha256(merged_json.encode("utf-8")).hexdigest()
             score_json = result.model_dump_json()
             summary_json = result.model_copy(update={"criteria": []}).model_dump_json()
             respondents, overall = result.respondents, (result.overall.score, result.overall.level)
         if current is not None and (current[1], current[2]) == (digest, fw.version):
-            return Made(previous, None, len(rows))
-        number = (conn.execute(select(func.max(v.c.version)).where(key.where(v))).scalar() or 0) + 1
+            return Made(previous, None, len(versions))
+        number = (conn.execute(_RESULT_LATEST, keys).scalar() or 0) + 1
         if current is not None:
-            conn.execute(update(v).where(key.where(v) & v.c.current).values(current=False))
+            conn.execute(_RESULT_RETIRE, keys)
         conn.execute(
-            v.insert(),
+            versions_table.insert(),
             {**key.row(), "framework_version": fw.version, "version": number, "current": True,
              "imported_at": stamp, "imported_by": by, "source": source, "content_hash": digest,
              "respondents": respondents, "overall_score": overall[0], "overall_level": overall[1],
@@ -311,14 +314,12 @@ class Writing(StoreBase):
         )  # fmt: skip
         if from_import and current is not None:
             self._reopen(conn, key, number, stamp, by)
-        return Made(number, previous, len(rows))
+        return Made(number, previous, len(versions))
 
     def _reopen(self, conn: Connection, key: Key, number: int, stamp: str, by: str | None) -> None:
         """A result that changes after validation goes back to the team, as a recorded step."""
         r = review_table
-        last = conn.execute(
-            select(r.c.status).where(key.where(r)).order_by(r.c.id.desc()).limit(1)
-        ).scalar()
+        last = conn.execute(_LAST_STEP, key.params()).scalar()
         if last is None or Status(last) not in (Status.VALIDATED, Status.APPROVED):
             return
         conn.execute(
@@ -344,6 +345,10 @@ class Key:
             & (table.c.unit == self.unit)
             & (table.c.period == self.period)
         )
+
+    def params(self) -> dict[str, str]:
+        """The values of the statements built once (`k_fid`, `k_unit`, `k_period`)."""
+        return {"k_fid": self.framework_id, "k_unit": self.unit, "k_period": self.period}
 
     def row(self) -> dict[str, str]:
         return {"framework_id": self.framework_id, "unit": self.unit, "period": self.period}
