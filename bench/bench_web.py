@@ -55,7 +55,6 @@ def build_store(url: str, folder: Path, users: int, units: int, periods: int) ->
     with open_store(url, create=True) as store:
         reports = import_files(store, [folder])
         assert all(r.status != "rejected" for r in reports), reports[:3]
-        accounts.ensure_web_tables(store)
         digest = accounts.hash_password(PASSWORD)
         for n in range(users):
             user = accounts.add_user(store, f"user{n}@example.org", accounts.Role.ADMIN, None, "b")

@@ -14,7 +14,7 @@ from maturity.core.errors import MaturityError
 
 if TYPE_CHECKING:
     from maturity.core.board import BoardPack
-    from maturity.store.store import Store
+    from maturity.store import Store
 
 
 def board_name(period: str) -> str:
@@ -38,7 +38,14 @@ def load_board(
     framework_id = choose_framework(store, framework)
     scores = store.scores(framework_id, with_criteria=True)
     frameworks = store.frameworks(framework_id)
-    return build_board(scores, frameworks, period, threshold=threshold, organisation=organisation)
+    return build_board(
+        scores,
+        frameworks,
+        period,
+        threshold=threshold,
+        organisation=organisation,
+        reviews=store.period_reviews(framework_id, period),
+    )
 
 
 @click.group(name="report")

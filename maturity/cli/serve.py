@@ -46,11 +46,10 @@ def serve(host: str, port: int, workers: int, store_url: str) -> None:
     """
     import uvicorn
 
-    from maturity.store.accounts import ensure_web_tables
     from maturity.store.store import open_store
 
     with open_store(store_url, create=True) as store:  # fail here, in one line, not in a worker
-        ensure_web_tables(store)
+        pass
     os.environ["MATURITY_STORE"] = store_url
     if not os.environ.get("MATURITY_SECRET_KEY"):
         os.environ["MATURITY_SECRET_KEY"] = secrets.token_urlsafe(32)
@@ -145,7 +144,6 @@ def user_add(
         except ValueError as exc:
             raise MaturityError(f"--unit: {exc}") from None
     with open_store(store_url, create=True) as store:
-        accounts.ensure_web_tables(store)
         user = accounts.add_user(store, email, accounts.Role(role), unit_prefix, by="command line")
         if password is not None:
             accounts.set_password_hash(

@@ -1,8 +1,6 @@
 """Web accounts in the store: users and roles, sign-in attempts, and the audit log.
 
-The tables live on the store's metadata and are created by `ensure_web_tables`, which
-is idempotent: a store made before the web application existed gains them on first
-use, and the assessment tables are not touched. Passwords are stored only as the
+The tables are in `schema.py` (revision 0003). Passwords are stored only as the
 hash the web layer gives (argon2); set-password links only as a SHA-256 of the token.
 """
 
@@ -16,14 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
-    Column,
     Connection,
-    Float,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
     delete,
     func,
     insert,
@@ -32,7 +23,11 @@ from sqlalchemy import (
 )
 
 from maturity.core.errors import MaturityError
-from maturity.store.store import Store, metadata
+from maturity.store.schema import web_audit_table as audit_table
+from maturity.store.schema import web_failures_table as attempts_table
+from maturity.store.schema import web_units_table as units_table
+from maturity.store.schema import web_users_table as users_table
+from maturity.store.store import Store
 
 
 class Role(StrEnum):
@@ -44,57 +39,8 @@ class Role(StrEnum):
     BOARD = "board"
 
 
-users_table = Table(
-    "web_users",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("email", String(320), nullable=False, unique=True),
-    Column("role", String(16), nullable=False),
-    Column("unit_prefix", String(1000)),
-    Column("password_hash", String(200)),
-    Column("token_hash", String(64)),
-    Column("token_expires", String(32)),
-    Column("created_at", String(32), nullable=False),
-)
-attempts_table = Table(
-    "web_sign_in_failures",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("key", String(400), nullable=False),
-    Column("at", Float, nullable=False),
-    Index("ix_web_failures_key", "key", "at"),
-)
-audit_table = Table(
-    "web_audit",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", String(32), nullable=False),
-    Column("who", String(320), nullable=False),
-    Column("action", String(100), nullable=False),
-    Column("target", String(1000), nullable=False),
-    Column("before", Text),
-    Column("after", Text),
-)
-units_table = Table(
-    "web_units",
-    metadata,
-    Column("unit", String(1000), primary_key=True),
-    Column("framework", String(100), nullable=False),
-)
-
-WEB_TABLES = ["web_users", "web_sign_in_failures", "web_audit", "web_units"]
-
-
 def now_text(when: dt.datetime | None = None) -> str:
     return (when or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def ensure_web_tables(store: Store) -> None:
-    """Create the web application's tables that are missing (and only those)."""
-    from maturity.store import drafts  # noqa: F401  (its tables join the metadata)
-
-    tables = [t for t in metadata.sorted_tables if t.name.startswith("web_")]
-    store._run(lambda conn: metadata.create_all(conn, tables=tables, checkfirst=True), write=True)
 
 
 @dataclass(frozen=True)
@@ -367,7 +313,7 @@ def results_stamp(store: Store) -> int:
     """Changes whenever an assessment version is added (versions are never deleted or edited,
     so the highest id says whether anything changed): a key for caching what is read from them.
     """
-    from maturity.store.store import versions_table
+    from maturity.store.schema import versions_table
 
     stmt = select(func.max(versions_table.c.id))
     return int(store._run(lambda conn: conn.execute(stmt).scalar() or 0, write=False))
@@ -375,7 +321,7 @@ def results_stamp(store: Store) -> int:
 
 def stored_units(store: Store) -> dict[str, str]:
     """Units with results in the store -> the framework (`id@version`) of their latest period."""
-    from maturity.store.store import versions_table as v
+    from maturity.store.schema import versions_table as v
 
     stmt = (
         select(v.c.unit, v.c.framework_id, v.c.framework_version)

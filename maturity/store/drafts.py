@@ -14,63 +14,15 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import (
-    Column,
-    Connection,
-    ForeignKey,
-    Integer,
-    LargeBinary,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Connection, insert, select, update
 
 from maturity.core.assessment import Assessment
 from maturity.core.errors import MaturityError
 from maturity.store.accounts import audit, now_text
-from maturity.store.store import Store, metadata
-
-drafts_table = Table(
-    "web_drafts",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("framework", String(100), nullable=False),
-    Column("unit", String(1000), nullable=False),
-    Column("period", String(7), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("assessment", Text, nullable=False),
-    Column("carried", Text, nullable=False),
-    Column("comment", Text),
-    Column("updated_at", String(32), nullable=False),
-    Column("updated_by", String(320), nullable=False),
-    UniqueConstraint("unit", "period", name="uq_web_draft"),
-)
-files_table = Table(
-    "web_files",
-    metadata,
-    Column("sha256", String(64), primary_key=True),
-    Column("content", LargeBinary, nullable=False),
-)
-evidence_table = Table(
-    "web_evidence",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("draft_id", Integer, ForeignKey("web_drafts.id"), nullable=False),
-    Column("ref", String(200), nullable=False),
-    Column("kind", String(8), nullable=False),
-    Column("text", Text, nullable=False),
-    Column("filename", String(255)),
-    Column("media_type", String(100)),
-    Column("sha256", String(64), ForeignKey("web_files.sha256")),
-    Column("size", Integer),
-    Column("added_by", String(320), nullable=False),
-    Column("added_at", String(32), nullable=False),
-)
+from maturity.store.schema import web_drafts_table as drafts_table
+from maturity.store.schema import web_evidence_table as evidence_table
+from maturity.store.schema import web_files_table as files_table
+from maturity.store.store import Store
 
 
 @dataclass(frozen=True)

@@ -199,7 +199,6 @@ def routes() -> list[BaseRoute]:
 
 def create_app(store: Store, secret_key: str, session_seconds: int = SESSION_SECONDS) -> Starlette:
     """The web application over an open store (which it closes on shutdown)."""
-    accounts.ensure_web_tables(store)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

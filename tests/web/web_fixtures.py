@@ -41,7 +41,6 @@ def version(html: str) -> str:
 def seed(store: Store) -> None:
     """Sample results for 2024/25 and 2025/26, the users, and two units open on the web."""
     import_files(store, [ROOT / "assessments/2024-25", ROOT / "assessments/2025-26"])
-    accounts.ensure_web_tables(store)
     for email, (role, prefix) in USERS.items():
         user = accounts.add_user(store, email, accounts.Role(role), prefix, "test")
         accounts.set_password_hash(store, user.id, accounts.hash_password(PASSWORD), "test")
