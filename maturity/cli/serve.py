@@ -48,8 +48,8 @@ def serve(host: str, port: int, workers: int, store_url: str) -> None:
 
     from maturity.store.store import open_store
 
-    with open_store(store_url, create=True) as store:  # fail here, in one line, not in a worker
-        pass
+    store = open_store(store_url, create=True)  # fail here, in one line, not in each worker
+    store.close()
     os.environ["MATURITY_STORE"] = store_url
     if not os.environ.get("MATURITY_SECRET_KEY"):
         os.environ["MATURITY_SECRET_KEY"] = secrets.token_urlsafe(32)
