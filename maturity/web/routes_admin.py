@@ -181,6 +181,43 @@ async def upload(request: Request) -> Response:
     return redirect("/admin", f"{name}: {report.status}, {named(report.detail)}.", request)
 
 
+async def add_framework(request: Request) -> Response:
+    """Register a council's own framework from a YAML file, with the checks of `framework add`."""
+    user, form = await read_form(request, *ADMIN)
+    store = store_of(request)
+    file = form.get("framework_file")
+    field = "framework_file"
+    if not isinstance(file, UploadFile) or not file.filename:
+        return admin_page(request, [(field, "Choose a framework file (.yaml)")], 400)
+    name = Path(file.filename).name
+    if Path(name).suffix.lower() not in (".yaml", ".yml"):
+        return admin_page(request, [(field, "The framework must be a YAML file (.yaml)")], 400)
+    content = await file.read(security.MAX_UPLOAD_BYTES + 1)
+    if len(content) > security.MAX_UPLOAD_BYTES:
+        return admin_page(request, [(field, "The file must be smaller than 10 MB")], 400)
+    from maturity.core.errors import InvalidFileError, MaturityError
+    from maturity.core.framework import Framework
+    from maturity.files.loading import load
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(content)
+        try:
+            fw, _ = load(path, Framework)
+            done = store.register_framework(fw, by=user.email)
+        except InvalidFileError as exc:
+            lines = [line.replace(str(path), name) for line in exc.lines]
+            return admin_page(request, [(field, line) for line in lines], 400)
+        except MaturityError as exc:
+            return admin_page(request, [(field, str(exc).replace(str(path), name))], 400)
+    store._run(
+        lambda conn: accounts.audit(conn, user.email, "add framework", fw.ref, None,
+                                    {"file": name, "result": done}),
+        write=True,
+    )  # fmt: skip
+    return redirect("/admin", f"{name}: {fw.ref} {done}.", request)
+
+
 async def audit(request: Request) -> Response:
     require(request, *ADMIN)
     return render(
@@ -196,5 +233,6 @@ ROUTES = [
     Route("/admin/users/{user}", change_user, methods=["POST"]),
     Route("/admin/units", add_unit, methods=["POST"]),
     Route("/admin/upload", upload, methods=["POST"]),
+    Route("/admin/frameworks", add_framework, methods=["POST"]),
     Route("/admin/audit", audit),
 ]

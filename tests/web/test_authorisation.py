@@ -112,6 +112,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, dict[str, str], dict[str, int]]] = {
     ("POST", "/admin/users/{user}"): ("/admin/users/1", {}, codes(401, 400, 403, 403, 403, 403)),
     ("POST", "/admin/units"): ("/admin/units", {}, codes(401, 400, 403, 403, 403, 403)),
     ("POST", "/admin/upload"): ("/admin/upload", {}, codes(401, 400, 403, 403, 403, 403)),
+    ("POST", "/admin/frameworks"): ("/admin/frameworks", {}, codes(401, 400, 403, 403, 403, 403)),
     ("GET", "/admin/audit"): ("/admin/audit", {}, ADMIN),
 }
 

@@ -309,3 +309,28 @@ def test_cli_user_add_with_a_password_file_and_with_a_link(tmp_path: Path) -> No
     )
     assert short.exit_code == 1
     assert "password must be 12 characters or more" in short.output
+
+
+def test_an_admin_adds_a_framework_from_a_file_with_the_cli_checks(
+    app: Starlette, sign_in: SignIn
+) -> None:
+    client = sign_in("admin@example.org")
+    text = (ROOT / "frameworks/council-equality-3.yaml").read_text()
+    own = text.replace("id: council-equality-3", "id: our-framework", 1)
+    assert own != text
+    page = client.get("/admin").text
+    reply = client.post(
+        "/admin/frameworks",
+        data={"csrf_token": csrf(page)},
+        files={"framework_file": ("ours.yaml", own.encode(), "text/yaml")},
+    )
+    assert reply.status_code == 303, reply.text
+    assert "our-framework@" in client.get("/admin").text  # now a choice for units
+    broken = own.replace("id: our-framework", "id: Our Framework!", 1)
+    reply = client.post(
+        "/admin/frameworks",
+        data={"csrf_token": csrf(page)},
+        files={"framework_file": ("ours.yaml", broken.encode(), "text/yaml")},
+    )
+    assert reply.status_code == 400
+    assert re.search(r'href="#framework_file">ours\.yaml:\d+: ', reply.text), reply.text
