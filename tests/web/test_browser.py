@@ -145,7 +145,7 @@ def test_the_whole_journey(browser: Any, server: str, shots: Path) -> None:
     admin.page.wait_for_url("**/admin")
     admin.check("admin")
     admin.page.get_by_label("Unit path", exact=True).fill(NEW_UNIT)
-    admin.page.get_by_label("Framework").select_option("edi-maturity@1.0")
+    admin.page.get_by_label("Framework", exact=True).select_option("edi-maturity@1.0")
     admin.page.get_by_role("button", name="Add unit").click()
     admin.page.wait_for_url("**/admin")
     admin.check("unit-added")
