@@ -59,7 +59,8 @@ def test_a_framework_that_does_not_exist(cli: Callable[..., Result]) -> None:
     known = ", ".join(catalog.builtin_ids())
     assert result.stderr == (
         f"Error: {ASSESSMENTS}/no-such-framework.yaml:2: framework: no framework "
-        f"'no-such-framework': give a file path or a built-in id ({known})\n"
+        f"'no-such-framework': give a file path or a built-in id ({known}); to use your own, "
+        "add it to the store with `maturity framework add FILE`\n"
     )
 
 
@@ -68,7 +69,8 @@ def test_a_version_of_a_builtin_framework_that_does_not_exist(cli: Callable[...,
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: {ASSESSMENTS}/builtin-wrong-version.yaml:2: framework: framework "
-        "'council-equality-3' version 9.9 is not available (the built-in one is version 1.0)\n"
+        "'council-equality-3' version 9.9 is not available (the built-in one is version 1.0); "
+        "add that version to the store with `maturity framework add FILE`\n"
     )
 
 

@@ -29,10 +29,18 @@ COMMANDS = {
     "import": "maturity.cli.store:import_command",
     "history": "maturity.cli.store:history",
     "export": "maturity.cli.store:export",
+    "store": "maturity.cli.store_admin:store_group",
     "benchmark": "maturity.cli.benchmark:benchmark_command",
     "plan": "maturity.cli.plan:plan_group",
     "workbook": "maturity.cli.workbook:workbook_command",
     "report": "maturity.cli.report:report",
+    "review": "maturity.cli.review:review",
+    "moderate": "maturity.cli.review:moderate",
+    "withdraw": "maturity.cli.review:withdraw",
+    "respondents": "maturity.cli.review:respondents",
+    "unit": "maturity.cli.unit:unit",
+    "serve": "maturity.cli.serve:serve",
+    "user": "maturity.cli.serve:user_group",
 }
 
 

@@ -64,6 +64,8 @@ def check(paths: tuple[Path, ...], framework: str | None) -> None:
     """Check assessment files (YAML or filled-in workbooks) and report how complete they are.
 
     Exits 0 when every file is valid, 1 otherwise. Missing answers are not errors.
+    Answers pre-filled from last year (`maturity workbook --from`) that the team has
+    neither changed nor confirmed are reported as carried over, not yet reviewed.
 
     \b
     Example:
@@ -95,6 +97,13 @@ def check(paths: tuple[Path, ...], framework: str | None) -> None:
         capped = [c.id for c in result.criteria if c.capped]
         if capped:
             line += f"; {len(capped)} claim(s) capped for want of evidence"
+        if result.carried_over:
+            line += f"; {carried_over_note(result.carried_over)}"
         click.echo(line)
     if failed:
         raise InvalidFileError(failed)
+
+
+def carried_over_note(count: int) -> str:
+    """`N answers carried over, not yet reviewed`, in the one wording every output uses."""
+    return f"{count} answer{'s' if count != 1 else ''} carried over, not yet reviewed"

@@ -53,6 +53,11 @@ WIDTH = 80
     show_default=True,
     help="table for people; json (one record per unit and period) or csv for tools.",
 )
+@click.option(
+    "--status",
+    type=click.Choice(["submitted", "validated", "approved"]),
+    help="Only results whose review has reached this status (validated includes approved).",
+)
 @store_option
 def benchmark_command(
     framework_id: str | None,
@@ -61,6 +66,7 @@ def benchmark_command(
     roll_up: str,
     targets_file: Path | None,
     fmt: str,
+    status: str | None,
     store_url: str,
 ) -> None:
     """Compare units: by domain, with the previous period, by rank and against targets.
@@ -69,7 +75,8 @@ def benchmark_command(
     previous period; trend is the overall score's change per year across periods.
     Rank and quartile (1 = top quarter) are among units at the same depth. A unit
     with no assessment of its own (a department) is rolled up from the units below
-    it, weighted by respondents or equally. Scores from different framework versions
+    it, weighted by respondents or equally. With --status, only results whose review
+    has reached that status count (see `maturity review`). Scores from different framework versions
     are compared only on the criteria the versions share; a warning names the rest.
 
     JSON and CSV also give each assessed unit's optimism: how far its claims sat above
@@ -82,6 +89,7 @@ def benchmark_command(
         maturity benchmark
         maturity benchmark --period all --unit "City Council/Adults" --format json
         maturity benchmark --targets targets.yaml --roll-up equal
+        maturity benchmark --status validated
     """
     from maturity.core.benchmark import Weighting, benchmark
 
@@ -100,6 +108,19 @@ def benchmark_command(
             )
         frameworks = store.frameworks(framework_id)
         scores = store.benchmark_scores(framework_id, None if period == "all" else period)
+        if status is not None:
+            from maturity.core.review import Status, reached
+
+            wanted = Status(status)
+            statuses = store.review_statuses(framework_id)
+            scores = [
+                s for s in scores if reached(statuses.get((s.unit, s.period), Status.DRAFT), wanted)
+            ]
+            if not any(s.period == period for s in scores) and period != "all":
+                raise MaturityError(
+                    f"no {framework_id} results for {period} are {status} yet in {store.name}; "
+                    "see `maturity review`"
+                )
         findings = (
             _optimism(store, framework_id, frameworks, period) if fmt in ("json", "csv") else {}
         )

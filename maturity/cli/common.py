@@ -38,3 +38,25 @@ def choose_framework(store: Store, given: str | None) -> str:
             "choose one with --framework"
         )
     return known[0]
+
+
+def framework_of(store: Store, unit: str, period: str, given: str | None) -> str:
+    """The framework of a unit-period's result: `given`, or the only one it has."""
+    found = store.result_frameworks(unit, period)
+    if given is not None:
+        if given not in found:
+            raise MaturityError(
+                f"no {given} result for {unit} {period} in {store.name}"
+                + (f" (it has: {', '.join(found)})" if found else "")
+            )
+        return given
+    if not found:
+        similar = store.units_like(unit)[:3]
+        hint = f"; did you mean {', '.join(repr(u) for u in similar)}?" if similar else ""
+        raise MaturityError(f"no result for '{unit}' {period} in {store.name}{hint}")
+    if len(found) > 1:
+        raise MaturityError(
+            f"{unit} {period} has results for several frameworks ({', '.join(found)}); "
+            "choose one with --framework"
+        )
+    return found[0]

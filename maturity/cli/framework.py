@@ -53,6 +53,41 @@ def validate(paths: tuple[Path, ...]) -> None:
         raise InvalidFileError(failed)
 
 
+@framework.command(name="add")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--by", help="Who registers it (kept with the framework).")
+@click.option(
+    "--store",
+    "store_url",
+    envvar="MATURITY_STORE",
+    default="maturity.db",
+    show_default=True,
+    metavar="FILE|URL",
+    help="The store: a SQLite file, or a SQLAlchemy URL. Also read from MATURITY_STORE.",
+)
+def add(path: Path, by: str | None, store_url: str) -> None:
+    """Register your own framework in the store, so assessments can name it.
+
+    The file is validated first. Assessments naming `id@version` then find it
+    (registered frameworks first, then built-in ones), and it gets history,
+    benchmarks, plans and board packs like a built-in one. A registered version is
+    kept as it is: a different file under the same id and version is refused; give
+    the changed framework a new version.
+
+    \b
+    Example:
+        maturity framework add frameworks/council-equality-3.yaml
+    """
+    from maturity.cli.store import open_store
+    from maturity.core.framework import Framework
+    from maturity.files.loading import load
+
+    fw, _ = load(path, Framework)
+    with open_store(store_url, create=True) as store:
+        done = store.register_framework(fw, by=by)
+    click.echo(f"{path}: {fw.ref} {done} in {store.name}")
+
+
 @framework.command(name="list")
 def list_frameworks() -> None:
     """List the built-in frameworks.

@@ -38,7 +38,14 @@ def load_board(
     framework_id = choose_framework(store, framework)
     scores = store.scores(framework_id, with_criteria=True)
     frameworks = store.frameworks(framework_id)
-    return build_board(scores, frameworks, period, threshold=threshold, organisation=organisation)
+    return build_board(
+        scores,
+        frameworks,
+        period,
+        threshold=threshold,
+        organisation=organisation,
+        reviews=store.period_reviews(framework_id, period),
+    )
 
 
 @click.group(name="report")

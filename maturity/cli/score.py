@@ -88,6 +88,9 @@ def to_table(result: Score) -> str:
     if split:
         lines += ["", "Respondents disagree (2 or more levels apart):"]
         lines += [f"  {_fit(c.id, 40)}: {c.spread} levels apart" for c in split]
+    if result.carried_over:
+        lines += ["", f"{result.carried_over} answers carried over, not yet reviewed:"]
+        lines += [f"  {_fit(c.id, 76)}" for c in result.criteria if c.carried_over]
     missing = [c.id for c in result.criteria if not c.answered]
     if missing:
         lines += ["", f"Not answered ({len(missing)}), counted at the lowest level:"]

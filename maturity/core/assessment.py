@@ -75,6 +75,11 @@ class Response(Model):
             "`lens_rule: lowest`."
         ),
     )
+    carried_over: bool = Field(
+        default=False,
+        description="Pre-filled from the last period and not yet changed or confirmed by the "
+        "team; counted, but reported as not yet reviewed.",
+    )
 
     @property
     def answered(self) -> bool:
@@ -128,6 +133,20 @@ class Assessment(Model):
     )
     submitted_by: Name | None = Field(
         default=None, description="Who submitted the assessment (kept in the history)."
+    )
+    respondent: Name | None = Field(
+        default=None,
+        description=(
+            "Whose submission this is (a person or a panel). Files with the same respondent for a "
+            "unit and period are versions of one submission; without it, the file's name is used."
+        ),
+    )
+    group: Name | None = Field(
+        default=None,
+        description=(
+            "The respondent's group, e.g. `service team`, `staff network`, `trade union`, "
+            "`community partner`: the spread of answers is shown per group."
+        ),
     )
     responses: dict[str, Response] = Field(
         default_factory=dict,

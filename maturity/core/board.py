@@ -34,6 +34,7 @@ from maturity.core.benchmark import Row, Weighting, align, benchmark
 from maturity.core.errors import MaturityError
 from maturity.core.framework import NOT_APPLICABLE, Direction, Framework, Metric, Unit
 from maturity.core.plan import format_number
+from maturity.core.review import ModerationRecord, ReviewStep, UnitReview, unit_review
 from maturity.core.scoring import Score
 from maturity.core.suppression import Shown
 
@@ -117,6 +118,14 @@ class UnitRow(Model):
     movement: Movement
     target_met: bool | None = Field(description="Every domain at its target; None without any.")
     below_target: list[str] = Field(description="Domain ids below their target.")
+    status: str | None = Field(
+        default=None,
+        description="The review status of an assessed unit's result; None when not known "
+        "(combined rows, or a pack made without the store's review).",
+    )
+    validated: bool | None = Field(
+        default=None, description="Whether the result is validated or approved; None if unknown."
+    )
 
 
 class TrendPoint(Model):
@@ -199,6 +208,10 @@ class BoardPack(Model):
     suppressed: bool = Field(description="Whether any value was suppressed.")
     headlines: list[str] = Field(description="The key messages, as sentences.")
     warnings: list[str]
+    reviews: list[UnitReview] = Field(
+        default_factory=list,
+        description="Each assessed unit's review, moderation and carried-over answers.",
+    )
 
 
 def _movement(fw: Framework, change: float | None, had_before: bool) -> Movement:
@@ -416,10 +429,13 @@ def build_board(
     targets: Mapping[str, str] | None = None,
     threshold: int = suppression.DEFAULT_THRESHOLD,
     organisation: str | None = None,
+    reviews: Mapping[str, tuple[Sequence[ReviewStep], Sequence[ModerationRecord]]] | None = None,
 ) -> BoardPack:
     """The board pack for `period` from one framework's current scores in every period.
 
     Scores for metric criteria must carry their criteria (`Store.scores(with_criteria=True)`).
+    With `reviews` (unit -> its review steps and moderation records for `period`), each
+    assessed unit shows its review status, and units not yet validated are marked.
     """
     if threshold < 1:
         raise MaturityError(f"the suppression threshold must be 1 or more, not {threshold}")
@@ -458,8 +474,9 @@ def build_board(
         for row in rows
         if not row.heading_only
     ]
-    dist = _distribution(fw, rows, goals)
     now = [s for s in wanted if s.period == period]
+    notes, rows, review_warnings = _reviews(now, rows, reviews)
+    dist = _distribution(fw, rows, goals)
     metrics, metric_rows = _metrics(fw, now, threshold)
     org = organisation or Counter(s.unit.split("/")[0] for s in now).most_common(1)[0][0]
     suppressed = any(c.shown.suppressed for r in metric_rows for c in r.cells) or any(
@@ -485,5 +502,43 @@ def build_board(
         threshold=threshold,
         suppressed=suppressed,
         headlines=_headlines(fw, rows, dist, period),
-        warnings=[*warnings, *bench.warnings],
+        warnings=[*warnings, *bench.warnings, *review_warnings],
+        reviews=notes,
     )
+
+
+def _reviews(
+    now: Sequence[Score],
+    rows: list[UnitRow],
+    reviews: Mapping[str, tuple[Sequence[ReviewStep], Sequence[ModerationRecord]]] | None,
+) -> tuple[list[UnitReview], list[UnitRow], list[str]]:
+    """Each assessed unit's review (when known), its rows marked, and what the board must know."""
+    carried = {s.unit: s.carried_over for s in now}
+    warnings: list[str] = []
+    total = sum(carried.values())
+    if total:
+        warnings.append(
+            f"{total} answer{'s' if total != 1 else ''} carried over, not yet reviewed "
+            f"(in {sum(1 for n in carried.values() if n)} of {len(carried)} units)"
+        )
+    if reviews is None:
+        return [], rows, warnings
+    notes = {
+        s.unit: unit_review(s.unit, _label(s.unit), *reviews.get(s.unit, ([], [])), carried[s.unit])
+        for s in now
+    }
+    marked = [
+        r.model_copy(
+            update={"status": notes[r.unit].status.value, "validated": notes[r.unit].validated}
+        )
+        if r.unit in notes and not r.combined
+        else r
+        for r in rows
+    ]
+    waiting = [n for n in notes.values() if not n.validated]
+    if waiting:
+        warnings.append(
+            f"{len(waiting)} of {len(notes)} units' scores are not yet validated (marked "
+            "'not yet validated')"
+        )
+    return [notes[u] for u in sorted(notes, key=lambda u: tuple(u.split("/")))], marked, warnings

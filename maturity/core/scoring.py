@@ -56,6 +56,9 @@ class CriterionScore(Result):
         default=None, description="Whether the value meets the metric target."
     )
     spread: int = Field(default=0, description="How many levels apart the respondents' claims are.")
+    carried_over: bool = Field(
+        default=False, description="Whether the answer was carried over and not yet reviewed."
+    )
 
 
 class DomainScore(Result):
@@ -103,6 +106,11 @@ class Score(Result):
 
     def criterion(self, ref: str) -> CriterionScore:
         return next(c for c in self.criteria if c.id == ref)
+
+    @property
+    def carried_over(self) -> int:
+        """Answers carried over from the last period and not yet reviewed."""
+        return sum(c.carried_over for c in self.criteria)
 
 
 @dataclass(frozen=True)
@@ -198,6 +206,7 @@ def effective_level(fw: Framework, ref: str, response: Response | None) -> Crite
         has_evidence=has_evidence,
         value=response.value,
         target_met=target_met,
+        carried_over=response.carried_over,
     )
 
 
@@ -264,7 +273,8 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
     )
 
 
-def _merge_ranks(rule: MergeRule, ranks: list[int]) -> int:
+def merge_ranks(rule: MergeRule, ranks: list[int]) -> int:
+    """One rank from several respondents' ranks, by the framework's respondents rule."""
     ranks = sorted(ranks)
     if rule is MergeRule.MEDIAN:
         return ranks[(len(ranks) - 1) // 2]
@@ -299,7 +309,7 @@ def _merge_lenses(fw: Framework, rule: MergeRule, given: list[Response]) -> dict
         rated = [r.lenses[lens_id] for r in given if lens_id in r.lenses]
         on_scale = [fw.rank[v] for v in rated if v != NOT_APPLICABLE]
         if on_scale:
-            merged[lens_id] = fw.level_ids[_merge_ranks(rule, on_scale)]
+            merged[lens_id] = fw.level_ids[merge_ranks(rule, on_scale)]
         elif rated:
             merged[lens_id] = NOT_APPLICABLE
     return merged
@@ -338,7 +348,7 @@ def merge(fw: Framework, assessments: Sequence[Assessment]) -> tuple[Assessment,
         on_scale = [fw.rank[c] for c in claims if c != NOT_APPLICABLE]
         level: str | None
         if on_scale:
-            level = fw.level_ids[_merge_ranks(rule, on_scale)]
+            level = fw.level_ids[merge_ranks(rule, on_scale)]
             spreads[ref] = max(on_scale) - min(on_scale)
         else:
             level = NOT_APPLICABLE if claims else None
@@ -356,11 +366,15 @@ def merge(fw: Framework, assessments: Sequence[Assessment]) -> tuple[Assessment,
             actions=sorted({a for r in given for a in r.actions}),
             moderated=Moderation.model_validate(moderations[0][1]) if moderations else None,
             lenses=_merge_lenses(fw, rule, given),
+            # Not yet reviewed by one respondent is not yet reviewed.
+            carried_over=any(r.carried_over for r in given),
         )
     merged = first.model_copy(
         update={
             "responses": responses,
             "respondents": sum(a.respondents for a in assessments),
+            "respondent": None,
+            "group": None,
             "completed_on": max(
                 (a.completed_on for a in assessments if a.completed_on), default=None
             ),

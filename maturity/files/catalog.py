@@ -1,4 +1,4 @@
-"""Finding frameworks and bundled files: built-in ones by id, others by path.
+"""Finding frameworks and bundled files: registered ones, built-in ones by id, others by path.
 
 The built-in frameworks and report templates live in the repository's
 `frameworks/` and `reports/` folders and are installed with the package as
@@ -11,11 +11,13 @@ import hashlib
 import os
 import pickle
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 from maturity import __version__
 from maturity.core import framework as framework_module
 from maturity.core.assessment import Assessment
+from maturity.core.benchmark import version_key
 from maturity.core.errors import MaturityError
 from maturity.core.framework import Framework
 from maturity.files.loading import load
@@ -50,7 +52,8 @@ def framework_path(ref: str) -> Path:
     if not path.is_file():
         known = ", ".join(builtin_ids()) or "none"
         raise MaturityError(
-            f"no framework '{framework_id}': give a file path or a built-in id ({known})"
+            f"no framework '{framework_id}': give a file path or a built-in id ({known}); "
+            "to use your own, add it to the store with `maturity framework add FILE`"
         )
     return path
 
@@ -146,11 +149,27 @@ def load_framework(ref: str) -> Framework:
         if version != framework.version:
             raise MaturityError(
                 f"framework '{framework.id}' version {version} is not available "
-                f"(the built-in one is version {framework.version})"
+                f"(the built-in one is version {framework.version}); add that version to the "
+                "store with `maturity framework add FILE`"
             )
     return framework
 
 
-def framework_for(assessment: Assessment, override: str | None = None) -> Framework:
-    """The framework an assessment names, or `override` (a path or id) when given."""
-    return load_framework(override or assessment.framework)
+def framework_for(
+    assessment: Assessment, override: str | None = None, registered: Sequence[Framework] = ()
+) -> Framework:
+    """The framework an assessment names, or `override` (a path or id) when given.
+
+    The name is looked up among `registered` frameworks (a store's, added with `maturity
+    framework add`) first, then the built-in ones. Without `@version`, the highest
+    registered version of that id is used.
+    """
+    if override is not None:
+        return load_framework(override)
+    wanted = assessment.framework_version
+    same_id = [fw for fw in registered if fw.id == assessment.framework_id]
+    if wanted is not None:
+        same_id = [fw for fw in same_id if fw.version == wanted]
+    if same_id:
+        return max(same_id, key=lambda fw: version_key(fw.version))
+    return load_framework(assessment.framework)

@@ -91,11 +91,16 @@ def _line_number(line: str) -> int:
     return int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else 0
 
 
-def load_assessment(path: Path, framework: str | None = None) -> tuple[Assessment, Framework]:
-    """Read an assessment and check it against its framework; every problem is one line."""
+def load_assessment(
+    path: Path, framework: str | None = None, registered: Sequence[Framework] = ()
+) -> tuple[Assessment, Framework]:
+    """Read an assessment and check it against its framework; every problem is one line.
+
+    `registered` frameworks (a store's) are looked up before the built-in ones.
+    """
     assessment, source = read_assessment(path)
     try:
-        fw = framework_for(assessment, framework)
+        fw = framework_for(assessment, framework, registered)
     except InvalidFileError:
         raise
     except MaturityError as exc:

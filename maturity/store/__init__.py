@@ -6,7 +6,9 @@ Callers write `from maturity.store import Store, open_store`; the parts live in
 
 from maturity.store.connection import DEFAULT_STORE, display_name
 from maturity.store.reading import StoredAssessment, Version
+from maturity.store.reviewing import StoredStep, StoredSubmission
 from maturity.store.store import Store, open_store
+from maturity.store.units import UnitChange
 from maturity.store.writing import Checked, Outcome, RejectedError, canonical_json, content_hash
 
 __all__ = [
@@ -16,6 +18,9 @@ __all__ = [
     "RejectedError",
     "Store",
     "StoredAssessment",
+    "StoredStep",
+    "StoredSubmission",
+    "UnitChange",
     "Version",
     "canonical_json",
     "content_hash",

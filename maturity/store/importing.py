@@ -7,16 +7,18 @@ stores nothing and does not stop the others.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from maturity.core.errors import InvalidFileError, MaturityError
+from maturity.core.framework import Framework
 from maturity.core.scoring import score
 from maturity.files.intake import load_assessment
 from maturity.store.store import Store
-from maturity.store.writing import Checked, RejectedError
+from maturity.store.writing import Checked, Outcome, RejectedError
 
 IMPORTABLE = (".yaml", ".yml", ".xlsx")
 PARALLEL_FROM = 64
@@ -31,6 +33,7 @@ class FileReport:
     status: Literal["imported", "unchanged", "revised", "rejected"]
     detail: str
     problems: tuple[str, ...] = ()
+    new_unit: bool = False
 
 
 def find_files(paths: list[Path]) -> list[Path]:
@@ -50,30 +53,38 @@ def find_files(paths: list[Path]) -> list[Path]:
     return found
 
 
-def check_file(path: Path) -> Checked | FileReport:
-    """Load, check and score one file; a problem becomes a `rejected` report."""
+def check_file(path: Path, registered: Sequence[Framework] = ()) -> Checked | FileReport:
+    """Load, check and score one file; a problem becomes a `rejected` report.
+
+    `registered` frameworks (the store's) are looked up before the built-in ones.
+    """
     try:
-        assessment, fw = load_assessment(path)
+        assessment, fw = load_assessment(path, registered=registered)
     except InvalidFileError as exc:
         return FileReport(path, "rejected", exc.lines[0], tuple(exc.lines))
     except MaturityError as exc:
         return FileReport(path, "rejected", str(exc), (str(exc),))
-    return Checked.of(path, assessment, fw, score(fw, assessment))
+    own = any(fw is known for known in registered)
+    return Checked.of(path, assessment, fw, score(fw, assessment), registered=own)
 
 
 def check_files(
-    files: list[Path], jobs: int = 1, on_checked: Callable[[], None] | None = None
+    files: list[Path],
+    jobs: int = 1,
+    on_checked: Callable[[], None] | None = None,
+    registered: Sequence[Framework] = (),
 ) -> list[Checked | FileReport]:
     """Check every file, in `jobs` worker processes when there are many; order is kept."""
     results: Iterable[Checked | FileReport]
+    check = functools.partial(check_file, registered=tuple(registered))
     if jobs > 1 and len(files) >= PARALLEL_FROM:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             chunk = max(1, min(64, len(files) // (jobs * 8)))
-            results = list(_counted(pool.map(check_file, files, chunksize=chunk), on_checked))
+            results = list(_counted(pool.map(check, files, chunksize=chunk), on_checked))
     else:
-        results = list(_counted((check_file(path) for path in files), on_checked))
+        results = list(_counted((check(path) for path in files), on_checked))
     return list(results)
 
 
@@ -92,25 +103,46 @@ def import_files(
     by: str | None = None,
     jobs: int = 1,
     on_checked: Callable[[], None] | None = None,
+    strict_units: bool = False,
 ) -> list[FileReport]:
     """Import files: every file is checked first; each valid one is stored on its own.
 
     A rejected file stores nothing, and does not stop the others. With `jobs` > 1 a
     large import checks its files in that many processes; storing stays in this one.
+    Frameworks registered in the store are found before the built-in ones. With
+    `strict_units`, a file for a unit the store has never seen is rejected.
     """
-    checked = check_files(find_files(paths), jobs, on_checked)
+    registered = store.registered_frameworks()
+    checked = check_files(find_files(paths), jobs, on_checked, registered)
     reports: list[FileReport] = []
     for item in checked:
         if isinstance(item, FileReport):
             reports.append(item)
             continue
         try:
-            outcome = store.store(item, by=by)
+            outcome = store.store(item, by=by, strict_units=strict_units)
         except RejectedError as exc:
-            reports.append(FileReport(item.path, "rejected", str(exc), (str(exc),)))
+            line = f"{item.path}: {exc}"
+            reports.append(FileReport(item.path, "rejected", line, (line,)))
             continue
-        what = f"{item.unit} {item.period}, version {outcome.version}"
-        if outcome.previous is not None:
-            what += f" (was {outcome.previous})"
-        reports.append(FileReport(item.path, outcome.status, what))
+        reports.append(
+            FileReport(
+                item.path, outcome.status, describe(item, outcome), new_unit=outcome.new_unit
+            )
+        )
     return reports
+
+
+def describe(item: Checked, outcome: Outcome) -> str:
+    """What an import did to a unit-period's result, in a few words."""
+    if outcome.version is None:
+        what = f"{item.unit} {item.period}, no current result"
+    else:
+        what = f"{item.unit} {item.period}, version {outcome.version}"
+    if outcome.previous is not None and outcome.previous != outcome.version:
+        what += f" (was {outcome.previous})"
+    if outcome.respondents > 1:
+        what += f", {outcome.respondents} respondents merged"
+    if outcome.new_unit:
+        what += "; new unit"
+    return what
