@@ -171,6 +171,30 @@ def test_a_councils_own_framework_goes_end_to_end(tmp_path: Path) -> None:
     )
     code, out, _ = run("import", str(folder), "--store", db)
     assert out.splitlines()[-1] == "3 imported, 0 revised, 0 unchanged, 0 rejected; 3 new units"
+    # Files that name it check and score too, found in the store.
+    one = str(folder / "customer-services.yaml")
+    code, out, _ = run("assess", "check", one, "--store", db)
+    assert (code, out.split(";")[0]) == (0, f"{one}: valid")
+    code, out, _ = run("score", one, "--store", db)
+    assert code == 0 and out.splitlines()[1].startswith("2025/26  inclusive-recruitment 1.0")
+    code, out, _ = run("framework", "list", "--store", db)
+    assert out.splitlines()[-2:] == [
+        f"Registered in {db}:",
+        "inclusive-recruitment  1.0           3       4       15  Council Equality Framework "
+        "(Developing / Achieving / Excellent)",
+    ]
+    builtin = tmp_path / "edi.yaml"
+    builtin.write_text(
+        (ROOT / "frameworks/edi-maturity.yaml")
+        .read_text(encoding="utf-8")
+        .replace("name: ", "name: Our ", 1),
+        encoding="utf-8",
+    )
+    code, _, err = run("framework", "add", str(builtin), "--store", db)
+    assert err == (
+        "Error: framework 'edi-maturity' version 1.0 is built in with a different definition; "
+        "give yours another id or version\n"
+    )
     code, out, _ = run("benchmark", "--store", db)
     assert code == 0 and out.startswith("inclusive-recruitment@1.0  roll-up: respondents")
     unit = "City Council/Corporate Resources/Customer Services"
