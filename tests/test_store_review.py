@@ -111,6 +111,22 @@ def test_review_steps_are_recorded_and_none_skipped(asc: str, tmp_path: Path) ->
         assert [s.step.status for s in steps] == ["submitted", "validated", "returned"]
         assert steps[-1].step.by == "Jo Bloggs"
         assert steps[-1].result_version == 5
+        assert steps[-1].step.comment == (
+            "a new submission by Staff panel changed the validated result (now version 5); "
+            "review it again"
+        )
+        # So does a withdrawal, once it is validated again.
+        store.review(EDI, ASC, "2025/26", Status.SUBMITTED, "Ruth Abernethy", when=AT)
+        store.review(EDI, ASC, "2025/26", Status.VALIDATED, "Kal Sandhu", when=AT)
+        store.withdraw(EDI, ASC, "2025/26", "Staff panel", "Kal Sandhu")
+        last = store.review_steps(EDI, ASC, "2025/26")[-1]
+        assert (last.step.status, last.step.by, last.result_version) == (
+            Status.RETURNED,
+            "Kal Sandhu",
+            6,
+        )
+        assert last.step.comment is not None
+        assert last.step.comment.startswith("the withdrawal of Staff panel's submission changed")
         with pytest.raises(MaturityError, match="no current edi-maturity result"):
             store.review(EDI, ASC, "2019/20", Status.SUBMITTED, "Jo Bloggs")
 

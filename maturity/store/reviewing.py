@@ -148,7 +148,10 @@ class Reviewing(Writing):
                  "version": current[0] + 1, "current": True, "withdrawn": True,
                  "imported_at": stamp, "imported_by": by, "source": "withdrawn"},
             )  # fmt: skip
-            made = self._remerge(conn, key, None, stamp, by, f"withdrawal of {respondent}")
+            made = self._remerge(
+                conn, key, None, stamp, by, f"withdrawal of {respondent}", None,
+                f"the withdrawal of {respondent}'s submission",
+            )  # fmt: skip
             return Outcome("revised", made.version, made.previous, False, made.respondents)
 
         return self._run(work, write=True)

@@ -206,8 +206,9 @@ class Writing(StoreBase):
                  "assessment": item.assessment_json},
             )  # fmt: skip
             made = self._remerge(
-                conn, key, fw, stamp, by or item.submitted_by, item.path.name, item, True
-            )
+                conn, key, fw, stamp, by or item.submitted_by, item.path.name, item,
+                f"a new submission by {item.respondent}",
+            )  # fmt: skip
             return Outcome(
                 "imported" if current is None else "revised",
                 made.version,
@@ -269,7 +270,7 @@ class Writing(StoreBase):
         by: str | None,
         source: str,
         item: Checked | None = None,
-        from_import: bool = False,
+        reopen: str | None = None,
     ) -> Made:
         """Merge the unit-period's current submissions again; a changed result is a new version.
 
@@ -312,12 +313,14 @@ class Writing(StoreBase):
              "respondents": respondents, "overall_score": overall[0], "overall_level": overall[1],
              "assessment": merged_json, "score": score_json, "summary": summary_json},
         )  # fmt: skip
-        if from_import and current is not None:
-            self._reopen(conn, key, number, stamp, by)
+        if reopen is not None and current is not None:
+            self._reopen(conn, key, number, stamp, by, reopen)
         return Made(number, previous, len(versions))
 
-    def _reopen(self, conn: Connection, key: Key, number: int, stamp: str, by: str | None) -> None:
-        """A result that changes after validation goes back to the team, as a recorded step."""
+    def _reopen(
+        self, conn: Connection, key: Key, number: int, stamp: str, by: str | None, what: str
+    ) -> None:
+        """A result that `what` changed after validation goes back, as a recorded step."""
         r = review_table
         last = conn.execute(_LAST_STEP, key.params()).scalar()
         if last is None or Status(last) not in (Status.VALIDATED, Status.APPROVED):
@@ -326,7 +329,7 @@ class Writing(StoreBase):
             r.insert(),
             {**key.row(), "status": Status.RETURNED.value, "by": by or "maturity import",
              "at": stamp, "result_version": number,
-             "comment": f"a new submission changed the {last} result (now version {number}); "
+             "comment": f"{what} changed the {last} result (now version {number}); "
                         "review it again"},
         )  # fmt: skip
 
