@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -116,7 +117,23 @@ def test_review_moderate_and_withdraw_show_in_history(asc: str) -> None:
     assert code == 0 and "Adult Soci" in out
 
 
+def test_respondents_show_where_they_differ(asc: str) -> None:
+    code, out, _ = run("respondents", ASC, "--period", "2025/26", "--store", asc)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == f"{ASC} 2025/26 (edi-maturity)"
+    assert re.fullmatch(
+        r"  adult-social-care: v1, \d{4}-\d{2}-\d{2} from adult-social-care.yaml", lines[1]
+    )
+    assert "  environment.zero-tolerance: 2 apart — (no group): established (4)" in lines
+
+
 def test_moderation_and_review_name_what_is_wrong(asc: str) -> None:
+    code, _, err = run(
+        "moderate", ASC, "--period", "2025/26", "--criterion", "environment.zero-tolerance",
+        "--level", "developing", "--reason", "", "--by", "Kal Sandhu", "--store", asc,
+    )  # fmt: skip
+    assert (code, err) == (1, "Error: --reason is empty\n")
     code, _, err = run(
         "moderate", ASC, "--period", "2025/26", "--criterion", "environment.zero",
         "--level", "developing", "--reason", "x", "--by", "Kal Sandhu", "--store", asc,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,8 @@ from maturity.core.review import ModerationRecord, ReviewError, Status
 from maturity.files.catalog import load_framework
 from maturity.files.intake import score_files
 from maturity.store import open_store
-from maturity.store.importing import import_files
-from maturity.store.writing import RejectedError
+from maturity.store.importing import check_file, import_files
+from maturity.store.writing import Checked, RejectedError
 
 ROOT = Path(__file__).resolve().parent.parent
 ASC = "City Council/Social Care and Education/Adult Social Care"
@@ -196,6 +197,10 @@ def test_a_registered_framework_is_found_and_kept_immutably(store_url: str, tmp_
         with pytest.raises(RejectedError, match=r"already in .* with a different definition"):
             store.register_framework(other)
         assert store.registered_frameworks() == [fw]
+        # Checked in worker processes, a registered framework travels with the file.
+        checked = check_file(own_assessment(tmp_path), registered=[fw])
+        assert isinstance(checked, Checked) and checked.registered
+        assert pickle.loads(pickle.dumps(checked)) == checked
         (report,) = import_files(store, [own_assessment(tmp_path)])
         assert report.status == "imported"
         assert store.framework_ids() == ["inclusive-recruitment"]
