@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData()
@@ -72,6 +73,16 @@ versions_table = Table(
     ),
     Index("ix_current", "framework_id", "current", "period"),
     Index("ix_unit", "unit", "framework_id", "period"),
+    # One current version per key, and the per-file lookup's index (migration 0002).
+    Index(
+        "uq_current",
+        "unit",
+        "framework_id",
+        "period",
+        unique=True,
+        sqlite_where=text("current = 1"),
+        postgresql_where=text("current"),
+    ),
 )
 submissions_table = Table(
     "submissions",
