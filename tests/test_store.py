@@ -244,14 +244,15 @@ def test_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
     write(tmp_path / "in", "housing.yaml")
     run("import", str(tmp_path / "in"), "--store", str(db))
     with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
-        conn.execute("UPDATE alembic_version SET version_num = '0003'")
+        newer = head() + 1
+        conn.execute(f"UPDATE meta SET value = '{newer}' WHERE key = 'schema_version'")
+        conn.execute(f"UPDATE alembic_version SET version_num = '{newer:04d}'")
     conn.close()
     before = db.read_bytes()
     code, _, err = run("import", str(tmp_path / "in"), "--store", str(db))
     assert code == 1
     assert err == (
-        f"Error: {db} was written by a newer maturity (schema 3; this one knows {head()}): "
+        f"Error: {db} was written by a newer maturity (schema {newer}; this one knows {head()}): "
         "upgrade maturity\n"
     )
     assert db.read_bytes() == before

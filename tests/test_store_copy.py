@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from test_store import ROOT, write
 
 from maturity.cli import main
-from maturity.store import copying, display_name, open_store
+from maturity.store import copying, display_name, migrations, open_store
 from maturity.store.copying import TableDigest, digests
 from maturity.store.schema import metadata
 
@@ -50,7 +50,8 @@ def test_copy_to_postgresql_and_back_keeps_every_hash(
     assert code == 0, err
     assert out == (
         f"copied {sqlite_store} to {display_name(store_url)}: rows: frameworks 1, meta 1, "
-        "assessment_versions 6\n"
+        "moderations 0, review_steps 0, unit_changes 0, units 4, assessment_versions 6, "
+        "submissions 4\n"
         "checked: every table's row count and content hash match the source's\n"
     )
     back = str(tmp_path / "back.db")
@@ -78,8 +79,8 @@ def test_a_destination_that_holds_anything_needs_force(
     code, _, err = run("store", "copy", sqlite_store, dest)
     assert code == 1
     assert err == (
-        f"Error: {display_name(dest)} is not empty (rows: frameworks 1, assessment_versions 1); "
-        "use --force to replace its contents\n"
+        f"Error: {display_name(dest)} is not empty (rows: frameworks 1, units 2, "
+        "assessment_versions 1, submissions 1); use --force to replace its contents\n"
     )
     assert digests_of(dest) == before
     code, _, err = run("store", "copy", sqlite_store, dest, "--force")
@@ -116,7 +117,7 @@ def test_copy_refuses_an_old_store_and_itself(tmp_path: Path, sqlite_store: str)
     code, _, err = run("store", "copy", str(old), str(tmp_path / "new.db"))
     assert (code, err) == (
         1,
-        f"Error: {old} needs upgrading (schema 1; this maturity uses 2): "
+        f"Error: {old} needs upgrading (schema 1; this maturity uses {migrations.head()}): "
         f"run maturity store upgrade --store {old}\n",
     )
     assert not (tmp_path / "new.db").exists()

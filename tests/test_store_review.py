@@ -278,3 +278,32 @@ def run(*args: str) -> tuple[int, str, str]:
 
     result = CliRunner().invoke(main, list(args))
     return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("new_store_url", ["postgresql"], indirect=True)
+def test_writers_of_one_unit_period_take_turns(store_url: str) -> None:
+    """On PostgreSQL a writer waits while another holds the unit-period, so that no merge
+    is made without a submission being stored at the same moment."""
+    import threading
+
+    from maturity.store.importing import check_files
+    from maturity.store.writing import Key
+
+    first, second = check_files(ASC_FILES[:2])
+    assert isinstance(first, Checked) and isinstance(second, Checked)
+    with open_store(store_url, create=True) as store:
+        store.store(first)
+        done = threading.Event()
+
+        def write_second() -> None:
+            store.store(second)
+            done.set()
+
+        with store.engine.connect() as conn, conn.begin():
+            Key(EDI, ASC, "2025/26").lock(conn)  # as another writer's transaction would
+            writer = threading.Thread(target=write_second)
+            writer.start()
+            assert not done.wait(0.5)  # held back while the unit-period is taken
+        writer.join(30)
+        assert done.is_set()
+        assert store.scores(EDI, ["2025/26"], with_criteria=True) == score_files(ASC_FILES[:2])

@@ -20,7 +20,16 @@ from test_store import write
 from maturity.store import Store, open_store
 from maturity.store.importing import check_file
 from maturity.store.schema import versions_table
-from maturity.store.writing import _CURRENT, _LATEST, _RETIRE, Checked
+from maturity.store.writing import (
+    _CURRENT,
+    _LATEST,
+    _LIVE_VERSIONS,
+    _RETIRE,
+    _SUB_CURRENT,
+    _SUB_LATEST,
+    _SUB_RETIRE,
+    Checked,
+)
 
 CROWD = 3000
 
@@ -91,7 +100,7 @@ def test_storing_on_postgresql_examines_a_handful_of_rows(
 ) -> None:
     store, item = crowded
     keys = {"k_fid": item.framework.id, "k_unit": "City Council/Crowd/Unit 01500",
-            "k_period": "2024/25"}  # fmt: skip
+            "k_period": "2024/25", "k_resp": "a"}  # fmt: skip
 
     def examined(conn: Connection, statement: Any) -> int:
         compiled = statement.compile(conn)
@@ -103,6 +112,9 @@ def test_storing_on_postgresql_examines_a_handful_of_rows(
     with store.engine.connect() as conn, conn.begin() as transaction:
         counts = {name: examined(conn, stmt)
                   for name, stmt in (("current", _CURRENT), ("latest", _LATEST),
-                                     ("retire", _RETIRE))}  # fmt: skip
+                                     ("retire", _RETIRE), ("submission", _SUB_CURRENT),
+                                     ("submission latest", _SUB_LATEST),
+                                     ("submission retire", _SUB_RETIRE),
+                                     ("live", _LIVE_VERSIONS))}  # fmt: skip
         transaction.rollback()
     assert all(n <= 5 for n in counts.values()), counts

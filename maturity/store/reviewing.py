@@ -124,6 +124,7 @@ class Reviewing(Writing):
         key = Key(framework_id, unit, period)
 
         def work(conn: Connection) -> Outcome:
+            key.lock(conn)
             s = submissions_table
             mine = key.where(s) & (s.c.respondent == respondent)
             current = conn.execute(
@@ -186,6 +187,7 @@ class Reviewing(Writing):
         at = (when or dt.datetime.now(dt.UTC)).replace(microsecond=0)
 
         def work(conn: Connection) -> StoredStep:
+            key.lock(conn)
             v, r = versions_table, review_table
             version = conn.execute(select(v.c.version).where(key.where(v) & v.c.current)).scalar()
             if version is None:
@@ -237,6 +239,7 @@ class Reviewing(Writing):
         stamp = utc_stamp(when)
 
         def work(conn: Connection) -> Outcome:
+            key.lock(conn)
             v = versions_table
             current = conn.execute(
                 select(v.c.framework_version).where(key.where(v) & v.c.current)

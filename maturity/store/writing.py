@@ -15,7 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Connection, Engine, Table, bindparam, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    bindparam,
+    func,
+    select,
+    text,
+    update,
+)
 
 from maturity.core.assessment import Assessment
 from maturity.core.errors import MaturityError
@@ -74,13 +84,14 @@ _MODERATIONS = (
     .where(_keyed(_M))
     .order_by(_M.c.id)
 )
-_RESULT = select(_V.c.version, _V.c.content_hash, _V.c.framework_version).where(
+_CURRENT = select(_V.c.version, _V.c.content_hash, _V.c.framework_version).where(
     _keyed(_V) & _V.c.current
 )
-_RESULT_LATEST = select(func.max(_V.c.version)).where(_keyed(_V))
-_RESULT_RETIRE = update(_V).where(_keyed(_V) & _V.c.current).values(current=False)
+_LATEST = select(func.max(_V.c.version)).where(_keyed(_V))
+_RETIRE = update(_V).where(_keyed(_V) & _V.c.current).values(current=False)
 _LAST_STEP = select(_R.c.status).where(_keyed(_R)).order_by(_R.c.id.desc()).limit(1)
 _UNIT = select(units_table.c.path).where(units_table.c.path == bindparam("k_path"))
+_KEY_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 
 
 def canonical_json(data: Any) -> str:
@@ -178,12 +189,13 @@ class Writing(StoreBase):
         stamp = utc_stamp(when)
 
         def work(conn: Connection) -> Outcome:
-            self._ensure_framework(conn, fw, definition, fw_hash)
             key = Key(fw.id, item.unit, item.period)
+            key.lock(conn)
+            self._ensure_framework(conn, fw, definition, fw_hash)
             mine = {**key.params(), "k_resp": item.respondent}
             current = conn.execute(_SUB_CURRENT, mine).first()
             if current is not None and (current[1], current[2]) == (item.content_hash, fw.version):
-                result = conn.execute(_RESULT, key.params()).first()
+                result = conn.execute(_CURRENT, key.params()).first()
                 live = conn.execute(_LIVE_COUNT, key.params()).scalar() or 0
                 return Outcome("unchanged", result[0] if result else None, respondents=live)
             new_unit = self._note_unit(conn, item.unit, stamp, strict_units)
@@ -281,11 +293,11 @@ class Writing(StoreBase):
         keys = key.params()
         versions = conn.execute(_LIVE_VERSIONS, keys).scalars().all()
         moderated = conn.execute(_MODERATIONS, keys).all()
-        current = conn.execute(_RESULT, keys).first()
+        current = conn.execute(_CURRENT, keys).first()
         previous = None if current is None else current[0]
         if not versions:
             if current is not None:
-                conn.execute(_RESULT_RETIRE, keys)
+                conn.execute(_RETIRE, keys)
             return Made(None, previous, 0)
         if fw is None or fw.version != versions[0]:
             fw = self._framework_of(conn, key.framework_id, versions[0])
@@ -303,9 +315,9 @@ class Writing(StoreBase):
             respondents, overall = result.respondents, (result.overall.score, result.overall.level)
         if current is not None and (current[1], current[2]) == (digest, fw.version):
             return Made(previous, None, len(versions))
-        number = (conn.execute(_RESULT_LATEST, keys).scalar() or 0) + 1
+        number = (conn.execute(_LATEST, keys).scalar() or 0) + 1
         if current is not None:
-            conn.execute(_RESULT_RETIRE, keys)
+            conn.execute(_RETIRE, keys)
         conn.execute(
             versions_table.insert(),
             {**key.row(), "framework_version": fw.version, "version": number, "current": True,
@@ -348,6 +360,17 @@ class Key:
             & (table.c.unit == self.unit)
             & (table.c.period == self.period)
         )
+
+    def lock(self, conn: Connection) -> None:
+        """Hold the unit-period for the rest of the transaction (PostgreSQL).
+
+        A submission's write reads the unit-period's other submissions and its current
+        result, then merges: two writers at once would each merge without the other's
+        submission. SQLite lets one writer in at a time already; on PostgreSQL the
+        writers of one unit-period take turns, and those of different ones do not wait.
+        """
+        if conn.dialect.name == "postgresql":
+            conn.execute(_KEY_LOCK, {"key": f"{self.framework_id}\x1f{self.unit}\x1f{self.period}"})
 
     def params(self) -> dict[str, str]:
         """The values of the statements built once (`k_fid`, `k_unit`, `k_period`)."""
