@@ -26,7 +26,6 @@ from maturity.store.writing import (
     _LIVE_VERSIONS,
     _RETIRE,
     _SUB_CURRENT,
-    _SUB_LATEST,
     _SUB_RETIRE,
     Checked,
 )
@@ -113,7 +112,6 @@ def test_storing_on_postgresql_examines_a_handful_of_rows(
         counts = {name: examined(conn, stmt)
                   for name, stmt in (("current", _CURRENT), ("latest", _LATEST),
                                      ("retire", _RETIRE), ("submission", _SUB_CURRENT),
-                                     ("submission latest", _SUB_LATEST),
                                      ("submission retire", _SUB_RETIRE),
                                      ("live", _LIVE_VERSIONS))}  # fmt: skip
         transaction.rollback()

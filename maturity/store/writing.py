@@ -69,7 +69,6 @@ _LIVE = _keyed(_S) & _S.c.current & ~_S.c.withdrawn
 _SUB_CURRENT = select(_S.c.version, _S.c.content_hash, _S.c.framework_version).where(
     _MINE & _S.c.current
 )
-_SUB_LATEST = select(func.max(_S.c.version)).where(_MINE)
 _SUB_RETIRE = update(_S).where(_MINE & _S.c.current).values(current=False)
 _OTHERS = select(_S.c.respondent, _S.c.framework_version).where(
     _LIVE & (_S.c.respondent != bindparam("k_resp"))
@@ -143,6 +142,10 @@ class Writing(StoreBase):
         super().__init__(engine, name)
         self._frameworks: dict[int, tuple[Framework, str, str]] = {}
         self._stored: dict[str, Framework] = {}  # stored definitions, parsed once
+        # Units known to be in the store, so that an import asks once per unit. Units are
+        # never deleted; one renamed by another process meanwhile is added back by the
+        # next store that has not seen it.
+        self._units_seen: set[str] = set()
 
     def _definition(self, fw: Framework) -> tuple[str, str]:
         """The framework's canonical JSON and its hash, worked out once per framework."""
@@ -199,14 +202,17 @@ class Writing(StoreBase):
                 live = conn.execute(_LIVE_COUNT, key.params()).scalar() or 0
                 return Outcome("unchanged", result[0] if result else None, respondents=live)
             new_unit = self._note_unit(conn, item.unit, stamp, strict_units)
-            for respondent, version in conn.execute(_OTHERS, mine):
+            others = conn.execute(_OTHERS, mine).all()
+            for respondent, version in others:
                 if version != fw.version:
                     raise RejectedError(
                         f"{item.unit} {item.period}: respondent '{respondent}' answered "
                         f"{fw.id}@{version}, this file {fw.ref}; respondents of one unit and "
                         "period must use one framework version (withdraw the other first)"
                     )
-            number = (conn.execute(_SUB_LATEST, mine).scalar() or 0) + 1
+            # The latest version is the current one (a withdrawal is one too); the unit-period
+            # is held (see Key.lock), and a unique key catches any writer that was not.
+            number = 1 if current is None else current[0] + 1
             if current is not None:
                 conn.execute(_SUB_RETIRE, mine)
             conn.execute(
@@ -219,7 +225,7 @@ class Writing(StoreBase):
             )  # fmt: skip
             made = self._remerge(
                 conn, key, fw, stamp, by or item.submitted_by, item.path.name, item,
-                f"a new submission by {item.respondent}",
+                f"a new submission by {item.respondent}", live=[fw.version] * (len(others) + 1),
             )  # fmt: skip
             return Outcome(
                 "imported" if current is None else "revised",
@@ -250,7 +256,10 @@ class Writing(StoreBase):
     def _note_unit(self, conn: Connection, unit: str, stamp: str, strict: bool) -> bool:
         """Record a unit (and the units above it) the store has not seen; whether it was new."""
         u = units_table
+        if unit in self._units_seen:
+            return False
         if conn.execute(_UNIT, {"k_path": unit}).first() is not None:
+            self._units_seen.add(unit)
             return False
         if strict:
             raise RejectedError(
@@ -283,15 +292,17 @@ class Writing(StoreBase):
         source: str,
         item: Checked | None = None,
         reopen: str | None = None,
+        live: list[str] | None = None,
     ) -> Made:
         """Merge the unit-period's current submissions again; a changed result is a new version.
 
         One submission and no moderation: the result is the checked file as scored on
         import (no second scoring). Otherwise the submissions are merged by the
-        framework's rule, moderation is applied, and the merge is scored.
+        framework's rule, moderation is applied, and the merge is scored. `live` is the
+        framework versions of the live submissions, when the caller has just read them.
         """
         keys = key.params()
-        versions = conn.execute(_LIVE_VERSIONS, keys).scalars().all()
+        versions = live if live is not None else conn.execute(_LIVE_VERSIONS, keys).scalars().all()
         moderated = conn.execute(_MODERATIONS, keys).all()
         current = conn.execute(_CURRENT, keys).first()
         previous = None if current is None else current[0]
@@ -315,7 +326,10 @@ class Writing(StoreBase):
             respondents, overall = result.respondents, (result.overall.score, result.overall.level)
         if current is not None and (current[1], current[2]) == (digest, fw.version):
             return Made(previous, None, len(versions))
-        number = (conn.execute(_LATEST, keys).scalar() or 0) + 1
+        if current is not None:
+            number = current[0] + 1
+        else:  # none current (every submission was withdrawn), or none yet
+            number = (conn.execute(_LATEST, keys).scalar() or 0) + 1
         if current is not None:
             conn.execute(_RETIRE, keys)
         conn.execute(
