@@ -25,8 +25,9 @@ from maturity.store.writing import (
     _LATEST,
     _LIVE_VERSIONS,
     _RETIRE,
-    _SUB_CURRENT,
+    _STATE,
     _SUB_RETIRE,
+    _SUBMITTED,
     Checked,
 )
 
@@ -111,8 +112,8 @@ def test_storing_on_postgresql_examines_a_handful_of_rows(
     with store.engine.connect() as conn, conn.begin() as transaction:
         counts = {name: examined(conn, stmt)
                   for name, stmt in (("current", _CURRENT), ("latest", _LATEST),
-                                     ("retire", _RETIRE), ("submission", _SUB_CURRENT),
-                                     ("submission retire", _SUB_RETIRE),
+                                     ("retire", _RETIRE), ("submitted", _SUBMITTED),
+                                     ("state", _STATE), ("submission retire", _SUB_RETIRE),
                                      ("live", _LIVE_VERSIONS))}  # fmt: skip
         transaction.rollback()
     assert all(n <= 5 for n in counts.values()), counts

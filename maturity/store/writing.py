@@ -21,6 +21,7 @@ from sqlalchemy import (
     Engine,
     Table,
     bindparam,
+    exists,
     func,
     select,
     text,
@@ -66,13 +67,11 @@ def _keyed(table: Table) -> ColumnElement[bool]:
 _S, _V, _M, _R = submissions_table, versions_table, moderations_table, review_table
 _MINE = _keyed(_S) & (_S.c.respondent == bindparam("k_resp"))
 _LIVE = _keyed(_S) & _S.c.current & ~_S.c.withdrawn
-_SUB_CURRENT = select(_S.c.version, _S.c.content_hash, _S.c.framework_version).where(
-    _MINE & _S.c.current
-)
+# Every respondent's current submission of a unit-period (withdrawals too): a few rows.
+_SUBMITTED = select(
+    _S.c.respondent, _S.c.version, _S.c.content_hash, _S.c.framework_version, _S.c.withdrawn
+).where(_keyed(_S) & _S.c.current)
 _SUB_RETIRE = update(_S).where(_MINE & _S.c.current).values(current=False)
-_OTHERS = select(_S.c.respondent, _S.c.framework_version).where(
-    _LIVE & (_S.c.respondent != bindparam("k_resp"))
-)
 _LIVE_VERSIONS = select(_S.c.framework_version).where(_LIVE)
 _LIVE_COUNT = select(func.count()).where(_LIVE)
 _LIVE_ROWS = select(
@@ -85,6 +84,14 @@ _MODERATIONS = (
 )
 _CURRENT = select(_V.c.version, _V.c.content_hash, _V.c.framework_version).where(
     _keyed(_V) & _V.c.current
+)
+# The current result's version, hash and framework version, and whether any moderation
+# is recorded: what a merge needs to know, in one round trip.
+_STATE = select(
+    _CURRENT.with_only_columns(_V.c.version).scalar_subquery(),
+    _CURRENT.with_only_columns(_V.c.content_hash).scalar_subquery(),
+    _CURRENT.with_only_columns(_V.c.framework_version).scalar_subquery(),
+    exists().where(_keyed(_M)),
 )
 _LATEST = select(func.max(_V.c.version)).where(_keyed(_V))
 _RETIRE = update(_V).where(_keyed(_V) & _V.c.current).values(current=False)
@@ -146,6 +153,7 @@ class Writing(StoreBase):
         # never deleted; one renamed by another process meanwhile is added back by the
         # next store that has not seen it.
         self._units_seen: set[str] = set()
+        self._frameworks_seen: set[tuple[str, str, str]] = set()  # id, version, hash
 
     def _definition(self, fw: Framework) -> tuple[str, str]:
         """The framework's canonical JSON and its hash, worked out once per framework."""
@@ -196,14 +204,15 @@ class Writing(StoreBase):
             key.lock(conn)
             self._ensure_framework(conn, fw, definition, fw_hash)
             mine = {**key.params(), "k_resp": item.respondent}
-            current = conn.execute(_SUB_CURRENT, mine).first()
+            submitted = conn.execute(_SUBMITTED, mine).all()
+            current = next((r[1:4] for r in submitted if r[0] == item.respondent), None)
             if current is not None and (current[1], current[2]) == (item.content_hash, fw.version):
                 result = conn.execute(_CURRENT, key.params()).first()
-                live = conn.execute(_LIVE_COUNT, key.params()).scalar() or 0
+                live = sum(1 for r in submitted if not r[4])
                 return Outcome("unchanged", result[0] if result else None, respondents=live)
             new_unit = self._note_unit(conn, item.unit, stamp, strict_units)
-            others = conn.execute(_OTHERS, mine).all()
-            for respondent, version in others:
+            others = [r for r in submitted if r[0] != item.respondent and not r[4]]
+            for respondent, _, _, version, _ in others:
                 if version != fw.version:
                     raise RejectedError(
                         f"{item.unit} {item.period}: respondent '{respondent}' answered "
@@ -240,7 +249,11 @@ class Writing(StoreBase):
     def _ensure_framework(
         self, conn: Connection, fw: Framework, definition: str, fw_hash: str
     ) -> None:
+        if (fw.id, fw.version, fw_hash) in self._frameworks_seen:
+            return
         known = conn.execute(_FRAMEWORK_HASH, {"k_fid": fw.id, "k_fver": fw.version}).scalar()
+        if known == fw_hash:  # stored frameworks never change: no need to ask again
+            self._frameworks_seen.add((fw.id, fw.version, fw_hash))
         if known is None:
             conn.execute(
                 frameworks_table.insert(),
@@ -303,8 +316,9 @@ class Writing(StoreBase):
         """
         keys = key.params()
         versions = live if live is not None else conn.execute(_LIVE_VERSIONS, keys).scalars().all()
-        moderated = conn.execute(_MODERATIONS, keys).all()
-        current = conn.execute(_CURRENT, keys).first()
+        number_now, hash_now, version_now, any_moderation = conn.execute(_STATE, keys).one()
+        current = None if number_now is None else (number_now, hash_now, version_now)
+        moderated = conn.execute(_MODERATIONS, keys).all() if any_moderation else []
         previous = None if current is None else current[0]
         if not versions:
             if current is not None:
