@@ -163,9 +163,7 @@ def test_backup_while_an_importer_writes(sqlite_store: str, tmp_path: Path) -> N
     assert seen == sorted(seen)  # each a snapshot of its moment, later ones hold more
 
 
-def test_backup_refuses_what_it_cannot_do(
-    sqlite_store: str, tmp_path: Path, new_store_url: Callable[[], str]
-) -> None:
+def test_backup_refuses_to_replace_a_file(sqlite_store: str, tmp_path: Path) -> None:
     target = tmp_path / "b.db"
     target.write_text("keep me")
     code, _, err = run("store", "backup", str(target), "--store", sqlite_store)
@@ -173,3 +171,16 @@ def test_backup_refuses_what_it_cannot_do(
     assert target.read_text() == "keep me"
     code, _, _ = run("store", "backup", str(target), "--store", sqlite_store, "--force")
     assert code == 0 and digests_of(str(target)) == digests_of(sqlite_store)
+
+
+@pytest.mark.parametrize("new_store_url", ["postgresql"], indirect=True)
+def test_backup_of_postgresql_points_to_pg_dump(store_url: str, tmp_path: Path) -> None:
+    path = write(tmp_path / "in", "a.yaml")
+    assert run("import", str(path), "--store", store_url)[0] == 0
+    code, _, err = run("store", "backup", str(tmp_path / "b.db"), "--store", store_url)
+    assert (code, err) == (
+        1,
+        f"Error: {display_name(store_url)}: backup is for SQLite stores; "
+        "back up PostgreSQL with pg_dump\n",
+    )
+    assert not (tmp_path / "b.db").exists()

@@ -26,7 +26,7 @@ def store_group() -> None:
 @store_group.command()
 @store_option
 def upgrade(store_url: str) -> None:
-    """Bring the store's schema up to date with this maturity; every version is kept.
+    """Bring the store's schema up to date; every version is kept.
 
     Other commands refuse a store made by an older maturity until it is upgraded. A
     store is never downgraded: back it up first (`maturity store backup`, or pg_dump).
@@ -54,7 +54,7 @@ def _summary(digests: dict[str, TableDigest]) -> str:
 @click.argument("dest", metavar="DEST")
 @click.option("--force", is_flag=True, help="Replace whatever DEST already holds.")
 def copy(source: str, dest: str, force: bool) -> None:
-    """Copy a store to another, e.g. from the SQLite file to PostgreSQL, or back.
+    """Copy a store to another: SQLite to PostgreSQL, or back.
 
     SRC and DEST are SQLite files or SQLAlchemy URLs. Everything is copied (frameworks,
     every version of every assessment, and every other table), in one transaction; at
@@ -79,7 +79,7 @@ def copy(source: str, dest: str, force: bool) -> None:
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @store_option
 def backup(file: Path, force: bool, store_url: str) -> None:
-    """Back up a SQLite store to FILE, consistent even while others import.
+    """Back up a SQLite store to FILE, even while others write to it.
 
     Uses SQLite's online backup; FILE appears only once it is complete and has passed
     SQLite's integrity check. For a PostgreSQL store use pg_dump instead.
