@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import signal
 import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -167,9 +168,17 @@ def postgres_server() -> Iterator[Server]:
         _postgres["skipped"] = f"PostgreSQL did not start: {exc}"
         pytest.skip(f"PostgreSQL TESTS SKIPPED: {_postgres['skipped']}")
     _postgres["server"] = str(server.bin_dir)
+
+    def interrupted(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # pytest then tears down, and the server is stopped
+
+    # A run stopped by `timeout` or a CI cancel gets SIGTERM, which would otherwise end
+    # pytest without teardown and leave the server (a daemon) running on a shared machine.
+    previous = signal.signal(signal.SIGTERM, interrupted)
     try:
         yield server
     finally:
+        signal.signal(signal.SIGTERM, previous)
         server_cm.__exit__(None, None, None)
 
 

@@ -58,7 +58,9 @@ class Server:
         )  # fmt: skip
         options = (
             f"-k {self.socket} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
-            "-c full_page_writes=off -c max_connections=60 -c shared_buffers=32MB"
+            "-c full_page_writes=off -c max_connections=60 -c shared_buffers=32MB "
+            # Plans must not change under a test's feet when the server analyses a table.
+            "-c autovacuum=off"
         )
         run(
             self._cmd("pg_ctl", "-D", str(self.data), "-o", options,

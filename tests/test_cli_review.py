@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -116,7 +117,23 @@ def test_review_moderate_and_withdraw_show_in_history(asc: str) -> None:
     assert code == 0 and "Adult Soci" in out
 
 
+def test_respondents_show_where_they_differ(asc: str) -> None:
+    code, out, _ = run("respondents", ASC, "--period", "2025/26", "--store", asc)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == f"{ASC} 2025/26 (edi-maturity)"
+    assert re.fullmatch(
+        r"  adult-social-care: v1, \d{4}-\d{2}-\d{2} from adult-social-care.yaml", lines[1]
+    )
+    assert "  environment.zero-tolerance: 2 apart — (no group): established (4)" in lines
+
+
 def test_moderation_and_review_name_what_is_wrong(asc: str) -> None:
+    code, _, err = run(
+        "moderate", ASC, "--period", "2025/26", "--criterion", "environment.zero-tolerance",
+        "--level", "developing", "--reason", "", "--by", "Kal Sandhu", "--store", asc,
+    )  # fmt: skip
+    assert (code, err) == (1, "Error: --reason is empty\n")
     code, _, err = run(
         "moderate", ASC, "--period", "2025/26", "--criterion", "environment.zero",
         "--level", "developing", "--reason", "x", "--by", "Kal Sandhu", "--store", asc,
@@ -171,6 +188,30 @@ def test_a_councils_own_framework_goes_end_to_end(tmp_path: Path) -> None:
     )
     code, out, _ = run("import", str(folder), "--store", db)
     assert out.splitlines()[-1] == "3 imported, 0 revised, 0 unchanged, 0 rejected; 3 new units"
+    # Files that name it check and score too, found in the store.
+    one = str(folder / "customer-services.yaml")
+    code, out, _ = run("assess", "check", one, "--store", db)
+    assert (code, out.split(";")[0]) == (0, f"{one}: valid")
+    code, out, _ = run("score", one, "--store", db)
+    assert code == 0 and out.splitlines()[1].startswith("2025/26  inclusive-recruitment 1.0")
+    code, out, _ = run("framework", "list", "--store", db)
+    assert out.splitlines()[-2:] == [
+        f"Registered in {db}:",
+        "inclusive-recruitment  1.0           3       4       15  Council Equality Framework "
+        "(Developing / Achieving / Excellent)",
+    ]
+    builtin = tmp_path / "edi.yaml"
+    builtin.write_text(
+        (ROOT / "frameworks/edi-maturity.yaml")
+        .read_text(encoding="utf-8")
+        .replace("name: ", "name: Our ", 1),
+        encoding="utf-8",
+    )
+    code, _, err = run("framework", "add", str(builtin), "--store", db)
+    assert err == (
+        "Error: framework 'edi-maturity' version 1.0 is built in with a different definition; "
+        "give yours another id or version\n"
+    )
     code, out, _ = run("benchmark", "--store", db)
     assert code == 0 and out.startswith("inclusive-recruitment@1.0  roll-up: respondents")
     unit = "City Council/Corporate Resources/Customer Services"

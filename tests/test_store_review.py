@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,8 @@ from maturity.core.review import ModerationRecord, ReviewError, Status
 from maturity.files.catalog import load_framework
 from maturity.files.intake import score_files
 from maturity.store import open_store
-from maturity.store.importing import import_files
-from maturity.store.writing import RejectedError
+from maturity.store.importing import check_file, import_files
+from maturity.store.writing import Checked, RejectedError
 
 ROOT = Path(__file__).resolve().parent.parent
 ASC = "City Council/Social Care and Education/Adult Social Care"
@@ -111,6 +112,22 @@ def test_review_steps_are_recorded_and_none_skipped(asc: str, tmp_path: Path) ->
         assert [s.step.status for s in steps] == ["submitted", "validated", "returned"]
         assert steps[-1].step.by == "Jo Bloggs"
         assert steps[-1].result_version == 5
+        assert steps[-1].step.comment == (
+            "a new submission by Staff panel changed the validated result (now version 5); "
+            "review it again"
+        )
+        # So does a withdrawal, once it is validated again.
+        store.review(EDI, ASC, "2025/26", Status.SUBMITTED, "Ruth Abernethy", when=AT)
+        store.review(EDI, ASC, "2025/26", Status.VALIDATED, "Kal Sandhu", when=AT)
+        store.withdraw(EDI, ASC, "2025/26", "Staff panel", "Kal Sandhu")
+        last = store.review_steps(EDI, ASC, "2025/26")[-1]
+        assert (last.step.status, last.step.by, last.result_version) == (
+            Status.RETURNED,
+            "Kal Sandhu",
+            6,
+        )
+        assert last.step.comment is not None
+        assert last.step.comment.startswith("the withdrawal of Staff panel's submission changed")
         with pytest.raises(MaturityError, match="no current edi-maturity result"):
             store.review(EDI, ASC, "2019/20", Status.SUBMITTED, "Jo Bloggs")
 
@@ -180,6 +197,10 @@ def test_a_registered_framework_is_found_and_kept_immutably(store_url: str, tmp_
         with pytest.raises(RejectedError, match=r"already in .* with a different definition"):
             store.register_framework(other)
         assert store.registered_frameworks() == [fw]
+        # Checked in worker processes, a registered framework travels with the file.
+        checked = check_file(own_assessment(tmp_path), registered=[fw])
+        assert isinstance(checked, Checked) and checked.registered
+        assert pickle.loads(pickle.dumps(checked)) == checked
         (report,) = import_files(store, [own_assessment(tmp_path)])
         assert report.status == "imported"
         assert store.framework_ids() == ["inclusive-recruitment"]
@@ -257,3 +278,32 @@ def run(*args: str) -> tuple[int, str, str]:
 
     result = CliRunner().invoke(main, list(args))
     return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("new_store_url", ["postgresql"], indirect=True)
+def test_writers_of_one_unit_period_take_turns(store_url: str) -> None:
+    """On PostgreSQL a writer waits while another holds the unit-period, so that no merge
+    is made without a submission being stored at the same moment."""
+    import threading
+
+    from maturity.store.importing import check_files
+    from maturity.store.writing import Key
+
+    first, second = check_files(ASC_FILES[:2])
+    assert isinstance(first, Checked) and isinstance(second, Checked)
+    with open_store(store_url, create=True) as store:
+        store.store(first)
+        done = threading.Event()
+
+        def write_second() -> None:
+            store.store(second)
+            done.set()
+
+        with store.engine.connect() as conn, conn.begin():
+            Key(EDI, ASC, "2025/26").lock(conn)  # as another writer's transaction would
+            writer = threading.Thread(target=write_second)
+            writer.start()
+            assert not done.wait(0.5)  # held back while the unit-period is taken
+        writer.join(30)
+        assert done.is_set()
+        assert store.scores(EDI, ["2025/26"], with_criteria=True) == score_files(ASC_FILES[:2])

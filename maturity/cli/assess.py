@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from maturity.cli.store import store_option
 from maturity.core.errors import InvalidFileError, MaturityError
 
 
@@ -60,24 +61,28 @@ def new(framework: str, unit: str, period: str, output: Path, force: bool) -> No
 @click.option(
     "--framework", help="Check against this framework (id or file) instead of the one named."
 )
-def check(paths: tuple[Path, ...], framework: str | None) -> None:
+@store_option
+def check(paths: tuple[Path, ...], framework: str | None, store_url: str) -> None:
     """Check assessment files (YAML or filled-in workbooks) and report how complete they are.
 
     Exits 0 when every file is valid, 1 otherwise. Missing answers are not errors.
     Answers pre-filled from last year (`maturity workbook --from`) that the team has
     neither changed nor confirmed are reported as carried over, not yet reviewed.
+    A framework that is not built in is looked up among those added to the store.
 
     \b
     Example:
         maturity assess check assessments/2025-26/*.yaml
     """
+    from maturity.cli.store import registered_finder
     from maturity.core.scoring import score
     from maturity.files.intake import load_assessment
 
+    find = registered_finder(store_url)
     failed: list[str] = []
     for path in paths:
         try:
-            assessment, fw = load_assessment(path, framework)
+            assessment, fw = load_assessment(path, framework, find_registered=find)
         except InvalidFileError as exc:
             failed += exc.lines
             continue

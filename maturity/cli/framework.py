@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from maturity.core.errors import InvalidFileError, MaturityError
+
+if TYPE_CHECKING:
+    from maturity.core.framework import Framework
 
 
 @click.group()
@@ -89,8 +93,17 @@ def add(path: Path, by: str | None, store_url: str) -> None:
 
 
 @framework.command(name="list")
-def list_frameworks() -> None:
-    """List the built-in frameworks.
+@click.option(
+    "--store",
+    "store_url",
+    envvar="MATURITY_STORE",
+    default="maturity.db",
+    show_default=True,
+    metavar="FILE|URL",
+    help="Also list the frameworks registered in this store, if it exists.",
+)
+def list_frameworks(store_url: str) -> None:
+    """List the built-in frameworks, then those added to the store with `framework add`.
 
     \b
     Example:
@@ -100,11 +113,24 @@ def list_frameworks() -> None:
 
     click.echo(f"{'ID':<22} {'VERSION':<8} {'LEVELS':>6} {'DOMAINS':>7} {'CRITERIA':>8}  NAME")
     for path in builtin_paths():
-        fw = load_framework(str(path))
-        click.echo(
-            f"{fw.id:<22} {fw.version:<8} {len(fw.levels):>6} {len(fw.domains):>7} "
-            f"{len(fw.criteria):>8}  {fw.name}"
-        )
+        _row(load_framework(str(path)))
+    if "://" not in store_url and not Path(store_url).is_file():
+        return
+    from maturity.cli.store import open_store
+
+    with open_store(store_url) as store:
+        registered = store.registered_frameworks()
+    if registered:
+        click.echo(f"Registered in {store.name}:")
+        for fw in registered:
+            _row(fw)
+
+
+def _row(fw: Framework) -> None:
+    click.echo(
+        f"{fw.id:<22} {fw.version:<8} {len(fw.levels):>6} {len(fw.domains):>7} "
+        f"{len(fw.criteria):>8}  {fw.name}"
+    )
 
 
 @framework.command()

@@ -141,7 +141,13 @@ def moderate(
         )
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise MaturityError(f"--{first['loc'][0]}: {first['msg']}") from None
+        option = {"moderator": "by"}.get(str(first["loc"][0]), str(first["loc"][0]))
+        why = {
+            "string_too_short": "is empty",
+            "string_too_long": "is too long",
+            "string_pattern_mismatch": "must be one line of text",
+        }.get(first["type"], "is not valid")
+        raise MaturityError(f"--{option} {why}") from None
     with open_store(store_url) as store:
         fid = framework_of(store, unit, period, framework_id)
         outcome = store.moderate(fid, unit, period, record)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from maturity.cli.store import registered_finder, store_option
+
 if TYPE_CHECKING:
     from maturity.core.scoring import CriterionScore, Score
 
@@ -24,12 +26,15 @@ if TYPE_CHECKING:
 @click.option(
     "--framework", help="Score against this framework (id or file) instead of the one named."
 )
-def score_command(paths: tuple[Path, ...], fmt: str, framework: str | None) -> None:
+@store_option
+def score_command(paths: tuple[Path, ...], fmt: str, framework: str | None, store_url: str) -> None:
     """Score self-assessments: criterion, domain and overall maturity.
 
     Files for the same unit and period are merged as several respondents, by the
     framework's respondents rule (median by default); the table then shows where
-    they disagree. Every file is checked first; any problem stops the run.
+    they disagree. Every file is checked first; any problem stops the run. A
+    framework that is not built in is looked up among those added to the store with
+    `maturity framework add`.
 
     \b
     Example:
@@ -38,7 +43,7 @@ def score_command(paths: tuple[Path, ...], fmt: str, framework: str | None) -> N
     """
     from maturity.files.intake import score_files
 
-    results = score_files(paths, framework)
+    results = score_files(paths, framework, registered_finder(store_url))
     if fmt == "json":
         import json
 

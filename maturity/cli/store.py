@@ -15,6 +15,7 @@ import click
 from maturity.core.errors import MaturityError
 
 if TYPE_CHECKING:
+    from maturity.core.framework import Framework
     from maturity.store import Store, StoredAssessment, StoredSubmission
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -40,6 +41,26 @@ def open_store(url: str, create: bool = False, upgrade: bool = False) -> Store:
     from maturity.store import open_store as _open
 
     return _open(url, create=create, upgrade=upgrade)
+
+
+def registered_finder(url: str) -> Callable[[], list[Framework]]:
+    """Asks the store for its registered frameworks once, when first needed; none without one.
+
+    For commands that read files (score, assess check): they open the store only when a
+    file names a framework that is not built in.
+    """
+    found: list[list[Framework]] = []
+
+    def find() -> list[Framework]:
+        if not found:
+            try:
+                with open_store(url) as store:
+                    found.append(store.registered_frameworks())
+            except MaturityError:
+                found.append([])  # no store (or not a usable one): only built-ins
+        return found[0]
+
+    return find
 
 
 def check_unit(unit: str) -> str:

@@ -7,7 +7,7 @@ merge respondents of the same unit and period, score.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -92,15 +92,20 @@ def _line_number(line: str) -> int:
 
 
 def load_assessment(
-    path: Path, framework: str | None = None, registered: Sequence[Framework] = ()
+    path: Path,
+    framework: str | None = None,
+    registered: Sequence[Framework] = (),
+    find_registered: Callable[[], Sequence[Framework]] | None = None,
 ) -> tuple[Assessment, Framework]:
     """Read an assessment and check it against its framework; every problem is one line.
 
     `registered` frameworks (a store's) are looked up before the built-in ones.
+    `find_registered` is asked for them only when the framework is not otherwise found,
+    so that commands that seldom need the store do not open it.
     """
     assessment, source = read_assessment(path)
     try:
-        fw = framework_for(assessment, framework, registered)
+        fw = _framework(assessment, framework, registered, find_registered)
     except InvalidFileError:
         raise
     except MaturityError as exc:
@@ -120,8 +125,29 @@ def load_assessment(
     return assessment, fw
 
 
+def _framework(
+    assessment: Assessment,
+    framework: str | None,
+    registered: Sequence[Framework],
+    find_registered: Callable[[], Sequence[Framework]] | None,
+) -> Framework:
+    try:
+        return framework_for(assessment, framework, registered)
+    except InvalidFileError:
+        raise
+    except MaturityError:
+        if framework is not None or find_registered is None:
+            raise
+        found = find_registered()
+        if not found:
+            raise
+        return framework_for(assessment, None, found)
+
+
 def load_merged(
-    paths: Sequence[Path], framework: str | None = None
+    paths: Sequence[Path],
+    framework: str | None = None,
+    find_registered: Callable[[], Sequence[Framework]] | None = None,
 ) -> list[tuple[Assessment, Framework, dict[str, int]]]:
     """Load assessment files, merging files for the same unit and period as respondents.
 
@@ -132,7 +158,7 @@ def load_merged(
     errors: list[str] = []
     for path in paths:
         try:
-            loaded.append(load_assessment(path, framework))
+            loaded.append(load_assessment(path, framework, find_registered=find_registered))
         except InvalidFileError as exc:
             errors += exc.lines
         except MaturityError as exc:  # e.g. no such file: still check the others
@@ -151,6 +177,11 @@ def load_merged(
     return merged
 
 
-def score_files(paths: Sequence[Path], framework: str | None = None) -> list[Score]:
+def score_files(
+    paths: Sequence[Path],
+    framework: str | None = None,
+    find_registered: Callable[[], Sequence[Framework]] | None = None,
+) -> list[Score]:
     """Score assessment files; files for the same unit and period merge as respondents."""
-    return [score(fw, a, spreads) for a, fw, spreads in load_merged(paths, framework)]
+    merged = load_merged(paths, framework, find_registered)
+    return [score(fw, a, spreads) for a, fw, spreads in merged]

@@ -1,6 +1,6 @@
 """Web accounts in the store: users and roles, sign-in attempts, and the audit log.
 
-The tables are in `schema.py` (revision 0003). Passwords are stored only as the
+The tables are in `schema.py` (revision 0004). Passwords are stored only as the
 hash the web layer gives (argon2); set-password links only as a SHA-256 of the token.
 """
 

@@ -28,8 +28,14 @@ class Registry(Writing):
 
         A framework already stored by an import (a built-in one) with the same
         content becomes registered. A different definition under the same id and
-        version is refused with `RejectedError`.
+        version, in the store or built in, is refused with `RejectedError`.
         """
+        builtin = _builtin(fw.id)
+        if builtin is not None and builtin.version == fw.version and builtin != fw:
+            raise RejectedError(
+                f"framework '{fw.id}' version {fw.version} is built in with a different "
+                "definition; give yours another id or version"
+            )
         definition, digest = self._definition(fw)
         stamp = utc_stamp(when)
         f = frameworks_table
@@ -66,3 +72,13 @@ class Registry(Writing):
         )
         rows = self._run(lambda conn: list(conn.execute(stmt).scalars()), write=False)
         return [Framework.model_validate_json(text, strict=False) for text in rows]
+
+
+def _builtin(framework_id: str) -> Framework | None:
+    """The built-in framework with this id, if there is one."""
+    from maturity.files.catalog import builtin_paths, load_framework
+
+    for path in builtin_paths():
+        if path.stem == framework_id:
+            return load_framework(str(path))
+    return None

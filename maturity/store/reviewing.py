@@ -124,6 +124,7 @@ class Reviewing(Writing):
         key = Key(framework_id, unit, period)
 
         def work(conn: Connection) -> Outcome:
+            key.lock(conn)
             s = submissions_table
             mine = key.where(s) & (s.c.respondent == respondent)
             current = conn.execute(
@@ -148,7 +149,10 @@ class Reviewing(Writing):
                  "version": current[0] + 1, "current": True, "withdrawn": True,
                  "imported_at": stamp, "imported_by": by, "source": "withdrawn"},
             )  # fmt: skip
-            made = self._remerge(conn, key, None, stamp, by, f"withdrawal of {respondent}")
+            made = self._remerge(
+                conn, key, None, stamp, by, f"withdrawal of {respondent}", None,
+                f"the withdrawal of {respondent}'s submission",
+            )  # fmt: skip
             return Outcome("revised", made.version, made.previous, False, made.respondents)
 
         return self._run(work, write=True)
@@ -183,6 +187,7 @@ class Reviewing(Writing):
         at = (when or dt.datetime.now(dt.UTC)).replace(microsecond=0)
 
         def work(conn: Connection) -> StoredStep:
+            key.lock(conn)
             v, r = versions_table, review_table
             version = conn.execute(select(v.c.version).where(key.where(v) & v.c.current)).scalar()
             if version is None:
@@ -234,6 +239,7 @@ class Reviewing(Writing):
         stamp = utc_stamp(when)
 
         def work(conn: Connection) -> Outcome:
+            key.lock(conn)
             v = versions_table
             current = conn.execute(
                 select(v.c.framework_version).where(key.where(v) & v.c.current)

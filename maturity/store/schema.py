@@ -28,6 +28,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData()
@@ -74,6 +75,16 @@ versions_table = Table(
     ),
     Index("ix_current", "framework_id", "current", "period"),
     Index("ix_unit", "unit", "framework_id", "period"),
+    # One current version per key, and the per-file lookup's index (migration 0002).
+    Index(
+        "uq_current",
+        "unit",
+        "framework_id",
+        "period",
+        unique=True,
+        sqlite_where=text("current = 1"),
+        postgresql_where=text("current"),
+    ),
 )
 submissions_table = Table(
     "submissions",
@@ -146,7 +157,7 @@ unit_changes_table = Table(
     Column("at", String(32), nullable=False),
 )
 
-# The web application's tables (revision 0003): accounts, sign-in failures, the audit log,
+# The web application's tables (revision 0004): accounts, sign-in failures, the audit log,
 # units opened on the web, assessments being filled in, and their evidence register.
 web_users_table = Table(
     "web_users",

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Table, or_, select, update
 
 from maturity.core.errors import MaturityError
-from maturity.store.connection import StoreBase
 from maturity.store.schema import (
     moderations_table,
     review_table,
@@ -25,7 +24,7 @@ from maturity.store.schema import (
     units_table,
     versions_table,
 )
-from maturity.store.writing import canonical_json, utc_stamp
+from maturity.store.writing import Writing, canonical_json, utc_stamp
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ def _under(table: Table, old: str) -> object:
     return or_(column == old, column.startswith(old + "/", autoescape=True))
 
 
-class Units(StoreBase):
+class Units(Writing):
     """The unit tree: list, add, rename or move."""
 
     def units(self) -> list[str]:
@@ -126,6 +125,7 @@ class Units(StoreBase):
                 parent = "/".join(parts[: i + 1])
                 if conn.execute(select(u.c.path).where(u.c.path == parent)).first() is None:
                     conn.execute(u.insert(), {"path": parent, "added_at": stamp})
+            self._units_seen.clear()  # the old paths are gone
             conn.execute(
                 unit_changes_table.insert(),
                 {"old_path": old, "new_path": new, "by": by, "at": stamp},

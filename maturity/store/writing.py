@@ -15,7 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Connection, Engine, Table, bindparam, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    bindparam,
+    exists,
+    func,
+    select,
+    text,
+    update,
+)
 
 from maturity.core.assessment import Assessment
 from maturity.core.errors import MaturityError
@@ -56,14 +67,11 @@ def _keyed(table: Table) -> ColumnElement[bool]:
 _S, _V, _M, _R = submissions_table, versions_table, moderations_table, review_table
 _MINE = _keyed(_S) & (_S.c.respondent == bindparam("k_resp"))
 _LIVE = _keyed(_S) & _S.c.current & ~_S.c.withdrawn
-_SUB_CURRENT = select(_S.c.version, _S.c.content_hash, _S.c.framework_version).where(
-    _MINE & _S.c.current
-)
-_SUB_LATEST = select(func.max(_S.c.version)).where(_MINE)
+# Every respondent's current submission of a unit-period (withdrawals too): a few rows.
+_SUBMITTED = select(
+    _S.c.respondent, _S.c.version, _S.c.content_hash, _S.c.framework_version, _S.c.withdrawn
+).where(_keyed(_S) & _S.c.current)
 _SUB_RETIRE = update(_S).where(_MINE & _S.c.current).values(current=False)
-_OTHERS = select(_S.c.respondent, _S.c.framework_version).where(
-    _LIVE & (_S.c.respondent != bindparam("k_resp"))
-)
 _LIVE_VERSIONS = select(_S.c.framework_version).where(_LIVE)
 _LIVE_COUNT = select(func.count()).where(_LIVE)
 _LIVE_ROWS = select(
@@ -74,13 +82,22 @@ _MODERATIONS = (
     .where(_keyed(_M))
     .order_by(_M.c.id)
 )
-_RESULT = select(_V.c.version, _V.c.content_hash, _V.c.framework_version).where(
+_CURRENT = select(_V.c.version, _V.c.content_hash, _V.c.framework_version).where(
     _keyed(_V) & _V.c.current
 )
-_RESULT_LATEST = select(func.max(_V.c.version)).where(_keyed(_V))
-_RESULT_RETIRE = update(_V).where(_keyed(_V) & _V.c.current).values(current=False)
+# The current result's version, hash and framework version, and whether any moderation
+# is recorded: what a merge needs to know, in one round trip.
+_STATE = select(
+    _CURRENT.with_only_columns(_V.c.version).scalar_subquery(),
+    _CURRENT.with_only_columns(_V.c.content_hash).scalar_subquery(),
+    _CURRENT.with_only_columns(_V.c.framework_version).scalar_subquery(),
+    exists().where(_keyed(_M)),
+)
+_LATEST = select(func.max(_V.c.version)).where(_keyed(_V))
+_RETIRE = update(_V).where(_keyed(_V) & _V.c.current).values(current=False)
 _LAST_STEP = select(_R.c.status).where(_keyed(_R)).order_by(_R.c.id.desc()).limit(1)
 _UNIT = select(units_table.c.path).where(units_table.c.path == bindparam("k_path"))
+_KEY_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 
 
 def canonical_json(data: Any) -> str:
@@ -132,6 +149,11 @@ class Writing(StoreBase):
         super().__init__(engine, name)
         self._frameworks: dict[int, tuple[Framework, str, str]] = {}
         self._stored: dict[str, Framework] = {}  # stored definitions, parsed once
+        # Units known to be in the store, so that an import asks once per unit. Units are
+        # never deleted; one renamed by another process meanwhile is added back by the
+        # next store that has not seen it.
+        self._units_seen: set[str] = set()
+        self._frameworks_seen: set[tuple[str, str, str]] = set()  # id, version, hash
 
     def _definition(self, fw: Framework) -> tuple[str, str]:
         """The framework's canonical JSON and its hash, worked out once per framework."""
@@ -178,23 +200,28 @@ class Writing(StoreBase):
         stamp = utc_stamp(when)
 
         def work(conn: Connection) -> Outcome:
-            self._ensure_framework(conn, fw, definition, fw_hash)
             key = Key(fw.id, item.unit, item.period)
+            key.lock(conn)
+            self._ensure_framework(conn, fw, definition, fw_hash)
             mine = {**key.params(), "k_resp": item.respondent}
-            current = conn.execute(_SUB_CURRENT, mine).first()
+            submitted = conn.execute(_SUBMITTED, mine).all()
+            current = next((r[1:4] for r in submitted if r[0] == item.respondent), None)
             if current is not None and (current[1], current[2]) == (item.content_hash, fw.version):
-                result = conn.execute(_RESULT, key.params()).first()
-                live = conn.execute(_LIVE_COUNT, key.params()).scalar() or 0
+                result = conn.execute(_CURRENT, key.params()).first()
+                live = sum(1 for r in submitted if not r[4])
                 return Outcome("unchanged", result[0] if result else None, respondents=live)
             new_unit = self._note_unit(conn, item.unit, stamp, strict_units)
-            for respondent, version in conn.execute(_OTHERS, mine):
+            others = [r for r in submitted if r[0] != item.respondent and not r[4]]
+            for respondent, _, _, version, _ in others:
                 if version != fw.version:
                     raise RejectedError(
                         f"{item.unit} {item.period}: respondent '{respondent}' answered "
                         f"{fw.id}@{version}, this file {fw.ref}; respondents of one unit and "
                         "period must use one framework version (withdraw the other first)"
                     )
-            number = (conn.execute(_SUB_LATEST, mine).scalar() or 0) + 1
+            # The latest version is the current one (a withdrawal is one too); the unit-period
+            # is held (see Key.lock), and a unique key catches any writer that was not.
+            number = 1 if current is None else current[0] + 1
             if current is not None:
                 conn.execute(_SUB_RETIRE, mine)
             conn.execute(
@@ -206,8 +233,9 @@ class Writing(StoreBase):
                  "assessment": item.assessment_json},
             )  # fmt: skip
             made = self._remerge(
-                conn, key, fw, stamp, by or item.submitted_by, item.path.name, item, True
-            )
+                conn, key, fw, stamp, by or item.submitted_by, item.path.name, item,
+                f"a new submission by {item.respondent}", live=[fw.version] * (len(others) + 1),
+            )  # fmt: skip
             return Outcome(
                 "imported" if current is None else "revised",
                 made.version,
@@ -221,7 +249,11 @@ class Writing(StoreBase):
     def _ensure_framework(
         self, conn: Connection, fw: Framework, definition: str, fw_hash: str
     ) -> None:
+        if (fw.id, fw.version, fw_hash) in self._frameworks_seen:
+            return
         known = conn.execute(_FRAMEWORK_HASH, {"k_fid": fw.id, "k_fver": fw.version}).scalar()
+        if known == fw_hash:  # stored frameworks never change: no need to ask again
+            self._frameworks_seen.add((fw.id, fw.version, fw_hash))
         if known is None:
             conn.execute(
                 frameworks_table.insert(),
@@ -237,7 +269,10 @@ class Writing(StoreBase):
     def _note_unit(self, conn: Connection, unit: str, stamp: str, strict: bool) -> bool:
         """Record a unit (and the units above it) the store has not seen; whether it was new."""
         u = units_table
+        if unit in self._units_seen:
+            return False
         if conn.execute(_UNIT, {"k_path": unit}).first() is not None:
+            self._units_seen.add(unit)
             return False
         if strict:
             raise RejectedError(
@@ -271,22 +306,25 @@ class Writing(StoreBase):
         by: str | None,
         source: str,
         item: Checked | None = None,
-        from_import: bool = False,
+        reopen: str | None = None,
+        live: list[str] | None = None,
     ) -> Made:
         """Merge the unit-period's current submissions again; a changed result is a new version.
 
         One submission and no moderation: the result is the checked file as scored on
         import (no second scoring). Otherwise the submissions are merged by the
-        framework's rule, moderation is applied, and the merge is scored.
+        framework's rule, moderation is applied, and the merge is scored. `live` is the
+        framework versions of the live submissions, when the caller has just read them.
         """
         keys = key.params()
-        versions = conn.execute(_LIVE_VERSIONS, keys).scalars().all()
-        moderated = conn.execute(_MODERATIONS, keys).all()
-        current = conn.execute(_RESULT, keys).first()
+        versions = live if live is not None else conn.execute(_LIVE_VERSIONS, keys).scalars().all()
+        number_now, hash_now, version_now, any_moderation = conn.execute(_STATE, keys).one()
+        current = None if number_now is None else (number_now, hash_now, version_now)
+        moderated = conn.execute(_MODERATIONS, keys).all() if any_moderation else []
         previous = None if current is None else current[0]
         if not versions:
             if current is not None:
-                conn.execute(_RESULT_RETIRE, keys)
+                conn.execute(_RETIRE, keys)
             return Made(None, previous, 0)
         if fw is None or fw.version != versions[0]:
             fw = self._framework_of(conn, key.framework_id, versions[0])
@@ -304,9 +342,12 @@ class Writing(StoreBase):
             respondents, overall = result.respondents, (result.overall.score, result.overall.level)
         if current is not None and (current[1], current[2]) == (digest, fw.version):
             return Made(previous, None, len(versions))
-        number = (conn.execute(_RESULT_LATEST, keys).scalar() or 0) + 1
         if current is not None:
-            conn.execute(_RESULT_RETIRE, keys)
+            number = current[0] + 1
+        else:  # none current (every submission was withdrawn), or none yet
+            number = (conn.execute(_LATEST, keys).scalar() or 0) + 1
+        if current is not None:
+            conn.execute(_RETIRE, keys)
         conn.execute(
             versions_table.insert(),
             {**key.row(), "framework_version": fw.version, "version": number, "current": True,
@@ -314,12 +355,14 @@ class Writing(StoreBase):
              "respondents": respondents, "overall_score": overall[0], "overall_level": overall[1],
              "assessment": merged_json, "score": score_json, "summary": summary_json},
         )  # fmt: skip
-        if from_import and current is not None:
-            self._reopen(conn, key, number, stamp, by)
+        if reopen is not None and current is not None:
+            self._reopen(conn, key, number, stamp, by, reopen)
         return Made(number, previous, len(versions))
 
-    def _reopen(self, conn: Connection, key: Key, number: int, stamp: str, by: str | None) -> None:
-        """A result that changes after validation goes back to the team, as a recorded step."""
+    def _reopen(
+        self, conn: Connection, key: Key, number: int, stamp: str, by: str | None, what: str
+    ) -> None:
+        """A result that `what` changed after validation goes back, as a recorded step."""
         r = review_table
         last = conn.execute(_LAST_STEP, key.params()).scalar()
         if last is None or Status(last) not in (Status.VALIDATED, Status.APPROVED):
@@ -328,7 +371,7 @@ class Writing(StoreBase):
             r.insert(),
             {**key.row(), "status": Status.RETURNED.value, "by": by or "maturity import",
              "at": stamp, "result_version": number,
-             "comment": f"a new submission changed the {last} result (now version {number}); "
+             "comment": f"{what} changed the {last} result (now version {number}); "
                         "review it again"},
         )  # fmt: skip
 
@@ -347,6 +390,17 @@ class Key:
             & (table.c.unit == self.unit)
             & (table.c.period == self.period)
         )
+
+    def lock(self, conn: Connection) -> None:
+        """Hold the unit-period for the rest of the transaction (PostgreSQL).
+
+        A submission's write reads the unit-period's other submissions and its current
+        result, then merges: two writers at once would each merge without the other's
+        submission. SQLite lets one writer in at a time already; on PostgreSQL the
+        writers of one unit-period take turns, and those of different ones do not wait.
+        """
+        if conn.dialect.name == "postgresql":
+            conn.execute(_KEY_LOCK, {"key": f"{self.framework_id}\x1f{self.unit}\x1f{self.period}"})
 
     def params(self) -> dict[str, str]:
         """The values of the statements built once (`k_fid`, `k_unit`, `k_period`)."""

@@ -9,6 +9,8 @@ the file names without importing Alembic (read-only commands stay fast).
 How to add a revision (a new table, column or index):
 
 1. Change the tables in `maturity/store/schema.py`: they are what a new store must have.
+   Put a new table in its `metadata` (in a module of your own if you like, as long as it
+   uses that `metadata`): `maturity store copy` copies, and checks, every table in it.
 2. Write the step: `python -m maturity.store.migrations new "add respondents table"`
    creates `versions/vNNNN_add_respondents_table.py` revising the current head. Fill in
    `upgrade()` with `op.create_table(...)`, `op.add_column(...)`, `op.create_index(...)`;

@@ -2,8 +2,8 @@
 the web, assessments being filled in (with a version number), and their evidence register
 with its files (kept in the store by content hash).
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 
 Only new tables: nothing already stored changes.
 """
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Respondents' submissions, review steps, moderation records, the unit tree, registered frameworks.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 
 Nothing is lost: every result version stays as it was. Each unit-period's current
 version becomes its respondent's first submission (the respondent it names, or the
@@ -18,8 +18,8 @@ from pathlib import PurePath
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
