@@ -18,7 +18,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 import click
 
 from maturity import __version__
-from maturity.core.errors import InvalidFileError, MaturityError, write_crash_log
+from maturity.core.errors import InvalidFileError, MaturityError, printable, write_crash_log
 
 # command name -> "module:attribute"
 COMMANDS = {
@@ -35,6 +35,8 @@ COMMANDS = {
 }
 
 
+MAX_LINES = 100
+"""Problems printed for one failure: enough to work through, not a flood."""
 EXIT_BROKEN_PIPE = 141
 """What a shell reports for a program stopped by SIGPIPE (128 + 13), as `git` and `cat` do."""
 
@@ -72,11 +74,14 @@ class Maturity(click.Group):
             _silence_stdout()
             ctx.exit(EXIT_BROKEN_PIPE)
         except InvalidFileError as exc:
-            for line in exc.lines:
-                click.echo(f"Error: {line}", err=True)
+            for line in exc.lines[:MAX_LINES]:
+                click.echo(f"Error: {printable(line)}", err=True)
+            if len(exc.lines) > MAX_LINES:
+                more = len(exc.lines) - MAX_LINES
+                click.echo(f"Error: ... and {more:,} more problems not shown", err=True)
             ctx.exit(1)
         except MaturityError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {printable(str(exc))}", err=True)
             ctx.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise

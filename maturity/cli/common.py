@@ -21,6 +21,16 @@ def check_period(period: str) -> str:
     return period
 
 
+def check_unit(unit: str) -> str:
+    """A unit path as the store keeps it (`City Council/Housing`), or one clear error."""
+    from maturity.core.assessment import parse_unit
+
+    try:
+        return "/".join(parse_unit(unit))
+    except ValueError as exc:
+        raise MaturityError(f"--unit: {exc}") from None
+
+
 def choose_framework(store: Store, given: str | None) -> str:
     """The framework to use: `given` (which the store must hold), or the store's only one."""
     known = store.framework_ids()

@@ -50,6 +50,7 @@ def workbook_command(
         maturity workbook edi-maturity --period 2026/27 \\
             --from assessments/2025-26/housing-services.yaml -o housing.xlsx
     """
+    from maturity.cli.common import check_period, check_unit
     from maturity.core.errors import MaturityError
     from maturity.files.catalog import load_framework
     from maturity.files.output import check_writable
@@ -57,6 +58,10 @@ def workbook_command(
 
     if output.suffix.lower() != ".xlsx":
         raise MaturityError(f"{output}: the workbook's name must end in .xlsx")
+    if unit is not None:
+        unit = check_unit(unit)
+    if period is not None:
+        check_period(period)
     check_writable(output, force)
     fw = load_framework(framework)
     last = None
