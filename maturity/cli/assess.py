@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from maturity.cli.common import OutputPath
 from maturity.core.errors import InvalidFileError, MaturityError
 
 
@@ -25,9 +26,7 @@ def assess() -> None:
 @click.argument("framework", metavar="FRAMEWORK")
 @click.option("--unit", required=True, help="The unit assessed, e.g. 'City Council/Housing'.")
 @click.option("--period", required=True, help="The financial year, e.g. 2025/26.")
-@click.option(
-    "-o", "--output", type=click.Path(path_type=Path), required=True, help="The file to write."
-)
+@click.option("-o", "--output", type=OutputPath(), required=True, help="The file to write.")
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
 def new(framework: str, unit: str, period: str, output: Path, force: bool) -> None:
     """Write a blank assessment for FRAMEWORK (a built-in id or a file), ready to fill in.
@@ -43,7 +42,7 @@ def new(framework: str, unit: str, period: str, output: Path, force: bool) -> No
     from maturity.core.errors import MaturityError
     from maturity.files.assessment_yaml import blank_assessment
     from maturity.files.catalog import load_framework
-    from maturity.files.output import write_atomic
+    from maturity.files.output import refuse_inputs, write_atomic
 
     fw = load_framework(framework)
     try:
@@ -51,6 +50,7 @@ def new(framework: str, unit: str, period: str, output: Path, force: bool) -> No
         parse_period(period)
     except ValueError as exc:
         raise MaturityError(str(exc)) from None
+    refuse_inputs(output, [Path(framework)])
     write_atomic(output, blank_assessment(fw, unit, period), force=force)
     click.echo(f"Wrote {output}: {len(fw.criteria)} criteria to assess against {fw.ref}")
 

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
 
 from maturity.core.errors import MaturityError
 
 if TYPE_CHECKING:
     from maturity.store.store import Store
+
+
+class OutputPath(click.Path):
+    """A `-o` file or folder name: an empty one is a usage error, not the current folder."""
+
+    def __init__(self) -> None:
+        super().__init__(path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("the name is empty; give a file or folder name", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 def check_period(period: str) -> str:

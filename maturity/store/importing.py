@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from maturity.core.errors import InvalidFileError, MaturityError
+from maturity.core.errors import InvalidFileError, MaturityError, write_crash_log
 from maturity.core.scoring import score
 from maturity.files.intake import load_assessment
 from maturity.store.store import Checked, RejectedError, Store
@@ -30,6 +30,30 @@ class FileReport:
     status: Literal["imported", "unchanged", "revised", "rejected"]
     detail: str
     problems: tuple[str, ...] = ()
+    crashed: bool = False
+    """Rejected because of a bug in maturity (a crash log holds the details)."""
+
+
+class ImportInterrupted(MaturityError):
+    """Ctrl-C while storing: some files are stored, the rest are not; says which."""
+
+    def __init__(self, reports: list[FileReport], total: int) -> None:
+        self.reports = reports
+        stored = sum(1 for r in reports if r.status in ("imported", "revised"))
+        super().__init__(
+            f"Interrupted after {len(reports)} of {total} files: {stored} new versions were "
+            f"stored (listed above); the other {total - len(reports)} files were not"
+        )
+
+
+def _bug(path: Path, exc: BaseException) -> FileReport:
+    """A bug met on one file: logged, reported on its line, and the others carry on."""
+    log = write_crash_log(exc, context=f"while importing {path}")
+    line = (
+        f"{path}: unexpected failure ({type(exc).__name__}); this is a bug in maturity; "
+        f"the details are in {log}"
+    )
+    return FileReport(path, "rejected", line, (line,), crashed=True)
 
 
 def find_files(paths: list[Path]) -> list[Path]:
@@ -37,11 +61,16 @@ def find_files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(
+            inside = sorted(
                 p
                 for p in path.rglob("*")
                 if p.suffix.lower() in IMPORTABLE and p.is_file() and not p.name.startswith(".")
             )
+            if not inside:
+                raise MaturityError(
+                    f"{path}: no assessment files in this folder (*.yaml, *.yml or *.xlsx)"
+                )
+            found += inside
         elif not path.exists():
             raise MaturityError(f"{path}: no such file or folder")
         else:
@@ -57,7 +86,34 @@ def check_file(path: Path) -> Checked | FileReport:
         return FileReport(path, "rejected", exc.lines[0], tuple(exc.lines))
     except MaturityError as exc:
         return FileReport(path, "rejected", str(exc), (str(exc),))
-    return Checked.of(path, assessment, fw, score(fw, assessment))
+    except Exception as exc:  # a bug on one file must not stop the others
+        return _bug(path, exc)
+    try:
+        return Checked.of(path, assessment, fw, score(fw, assessment))
+    except Exception as exc:
+        return _bug(path, exc)
+
+
+def _watch_parent() -> None:
+    """In a worker: exit when the importing process is gone.
+
+    A worker waits for work from its parent; if the parent is killed (SIGKILL, or a
+    SIGTERM that gives it no chance to stop its workers) nobody sends any, and the
+    worker would wait forever, re-parented to init. A daemon thread notices the change
+    of parent and ends the worker.
+    """
+    import os
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def check_files(
@@ -68,7 +124,7 @@ def check_files(
     if jobs > 1 and len(files) >= PARALLEL_FROM:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_watch_parent) as pool:
             chunk = max(1, min(64, len(files) // (jobs * 8)))
             results = list(_counted(pool.map(check_file, files, chunksize=chunk), on_checked))
     else:
@@ -99,17 +155,25 @@ def import_files(
     """
     checked = check_files(find_files(paths), jobs, on_checked)
     reports: list[FileReport] = []
-    for item in checked:
-        if isinstance(item, FileReport):
-            reports.append(item)
-            continue
-        try:
-            outcome = store.store(item, by=by)
-        except RejectedError as exc:
-            reports.append(FileReport(item.path, "rejected", str(exc), (str(exc),)))
-            continue
-        what = f"{item.unit} {item.period}, version {outcome.version}"
-        if outcome.previous is not None:
-            what += f" (was {outcome.previous})"
-        reports.append(FileReport(item.path, outcome.status, what))
+    try:
+        for item in checked:
+            reports.append(item if isinstance(item, FileReport) else _store(store, item, by))
+    except KeyboardInterrupt:
+        raise ImportInterrupted(reports, len(checked)) from None
     return reports
+
+
+def _store(store: Store, item: Checked, by: str | None) -> FileReport:
+    """Store one checked file; whatever goes wrong stays with this file."""
+    try:
+        outcome = store.store(item, by=by)
+    except RejectedError as exc:
+        return FileReport(item.path, "rejected", str(exc), (str(exc),))
+    except MaturityError:  # the store itself failed (read-only, busy): every file would
+        raise
+    except Exception as exc:
+        return _bug(item.path, exc)
+    what = f"{item.unit} {item.period}, version {outcome.version}"
+    if outcome.previous is not None:
+        what += f" (was {outcome.previous})"
+    return FileReport(item.path, outcome.status, what)
