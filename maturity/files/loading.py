@@ -350,10 +350,34 @@ def decode(data: bytes, name: str) -> str:
 
 def validate(source: Source, model: type[M]) -> M:
     """Validate parsed data into `model`, turning every error into a located line."""
+    check_kind(source, model)
     try:
         return model.model_validate(source.data)
     except ValidationError as exc:
         raise InvalidFileError(explain(source, exc)) from None
+
+
+KINDS = {
+    "Framework": "framework",
+    "Assessment": "assessment",
+    "Targets": "targets",
+    "ActionPlan": "plan",
+}
+
+
+def check_kind(source: Source, model: type[BaseModel]) -> None:
+    """Refuse, in one line quoting nothing of it, a file that is not of this kind at all.
+
+    A file given by mistake (or on purpose: `--targets /etc/shadow`) would otherwise
+    have each of its lines quoted back as an unknown key.
+    """
+    kind = KINDS.get(model.__name__, model.__name__.lower())
+    keys = ", ".join(list(model.model_fields)[:4])
+    data = source.data
+    if not isinstance(data, dict) or (data and not set(data) & set(model.model_fields)):
+        raise InvalidFileError(
+            [f"{source.name}:1: not a {kind} file (one has keys such as {keys})"]
+        )
 
 
 def explain(source: Source, exc: ValidationError) -> list[str]:
