@@ -38,18 +38,14 @@ def new(framework: str, unit: str, period: str, output: Path, force: bool) -> No
         maturity assess new edi-maturity --unit "City Council/Housing" \\
             --period 2025/26 -o housing.yaml
     """
-    from maturity.core.assessment import parse_period, parse_unit
-    from maturity.core.errors import MaturityError
+    from maturity.cli.common import check_period, check_unit
     from maturity.files.assessment_yaml import blank_assessment
     from maturity.files.catalog import load_framework
     from maturity.files.output import refuse_inputs, write_atomic
 
+    unit = check_unit(unit)
+    check_period(period)
     fw = load_framework(framework)
-    try:
-        unit = "/".join(parse_unit(unit))
-        parse_period(period)
-    except ValueError as exc:
-        raise MaturityError(str(exc)) from None
     refuse_inputs(output, [Path(framework)])
     write_atomic(output, blank_assessment(fw, unit, period), force=force)
     click.echo(f"Wrote {output}: {len(fw.criteria)} criteria to assess against {fw.ref}")

@@ -199,6 +199,8 @@ SUGGESTIONS = 20
 
 def did_you_mean(word: str, choices: list[str]) -> str:
     """`; did you mean 'x'?` for the closest choice, or nothing when none is close."""
+    if len(word) > 100:  # no id is that long, and matching costs time in proportion
+        return ""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
     if not close:
         # A bare criterion id without its domain is a common slip.
