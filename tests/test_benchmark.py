@@ -366,3 +366,64 @@ def test_one_period_reads_the_same_as_that_period_of_all(tmp_path: Path) -> None
         )
         assert one == [r for r in every if r["period"] == period]
         assert len(one) == 12  # 7 units and the 5 made from the units below them
+
+
+# --- worked examples the mutation run asked for (issue 18) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("levels", "direction"),
+    [
+        (["high", "mid", "low"], "down"),
+        (["mid", "mid", "mid"], "flat"),
+        (["low", "mid", "high"], "up"),
+    ],
+)
+def test_trend_directions(levels: list[str], direction: str) -> None:
+    periods = ["2023/24", "2024/25", "2025/26"]
+    scores = [scored("Council/A", p, lv, lv) for p, lv in zip(periods, levels, strict=True)]
+    latest = row(benchmark(scores, [FW], period=None, weighting=None), "Council/A")
+    assert latest.trend.direction == direction
+    assert latest.trend.periods == 3 and latest.trend.since == "2023/24"
+    assert (latest.trend.slope or 0.0) == pytest.approx({"down": -1, "flat": 0, "up": 1}[direction])
+
+
+def test_ranking_sorts_unsorted_input_highest_first() -> None:
+    levels = ["low", "high", "mid", "high"]
+    scores = [scored(f"Council/Dept/S{i}", "2025/26", lv, lv) for i, lv in enumerate(levels)]
+    result = benchmark(scores, [FW], weighting=None)
+    ranks = [(row(result, f"Council/Dept/S{i}").rank, row(result, f"Council/Dept/S{i}").quartile)
+             for i in range(4)]  # fmt: skip
+    # high, high (tied first), mid third, low fourth; quartiles of four peers.
+    assert ranks == [(4, 4), (1, 1), (3, 3), (1, 1)]
+
+
+def test_version_order_is_natural_1_9_before_1_10() -> None:
+    from maturity.core.benchmark import version_key
+
+    assert sorted(["1.10", "1.9", "2.0", "1.9.1", "1.0-beta"], key=version_key) == [
+        "1.0-beta",
+        "1.9",
+        "1.9.1",
+        "1.10",
+        "2.0",
+    ]
+    assert version_key("1.9") < version_key("1.10")
+
+
+def test_the_newest_version_is_the_basis_whatever_the_order_given() -> None:
+    v19, v110 = tiny("1.9"), tiny("1.10")
+    old = scored("Council/A", "2024/25", "low", "low", fw=v19)
+    new = scored("Council/A", "2025/26", "high", "high", fw=v110)
+    for frameworks in ([v19, v110], [v110, v19]):
+        result = benchmark([new, old], frameworks, period=None, weighting=None)
+        assert result.framework == "tiny@1.10"
+
+
+def test_a_unit_exactly_at_its_target_meets_it() -> None:
+    at = row(benchmark([scored("Council/A", "2025/26", "mid", "mid")], [FW]), "Council/A")
+    assert (at.target_met, at.below_target) == (True, [])
+    below = row(benchmark([scored("Council/A", "2025/26", "low", "mid")], [FW]), "Council/A")
+    assert (below.target_met, below.below_target) == (False, ["people"])
+    none = benchmark([scored("Council/A", "2025/26", "mid", "mid")], [FW], targets={})
+    assert (row(none, "Council/A").target_met, none.targets) == (None, {})
