@@ -159,6 +159,7 @@ def test_rate_worked_examples() -> None:
     assert S.rate(35, 40) == shown("87.5%", 87.5)  # complement exactly 5: shown
     assert S.rate(5, 10) == shown("50%", 50.0)
     assert S.rate(6, 12, threshold=7) == HIDDEN
+    assert S.rate(1, 1, threshold=0) == shown("100%", 100.0)  # no suppression: any count shown
 
 
 def test_derived_worked_examples() -> None:
