@@ -54,8 +54,17 @@ def run_module(module: str) -> tuple[int, int]:
         survivors = subprocess.run(
             [*mutmut, "results"], cwd=work, env=env, capture_output=True, text=True, check=False
         ).stdout
+        # Each survivor's diff, for whoever writes the test that kills it.
+        diffs = [
+            subprocess.run(
+                [*mutmut, "show", line.split(":")[0].strip()],
+                cwd=work, env=env, capture_output=True, text=True, check=False,
+            ).stdout
+            for line in survivors.splitlines()
+            if line.strip().endswith(("survived", "no tests"))
+        ]  # fmt: skip
         (ROOT / "out").mkdir(exist_ok=True)
-        (ROOT / "out" / f"mutation-{module}.txt").write_text(survivors)
+        (ROOT / "out" / f"mutation-{module}.txt").write_text(survivors + "\n" + "\n".join(diffs))
     killed = int(stats["killed"]) + int(stats.get("timeout", 0))
     return killed, int(stats["total"]) - int(stats.get("skipped", 0))
 

@@ -194,3 +194,20 @@ def test_utf16_is_one_line_that_says_so(tmp_path: Path) -> None:
     assert refusal("assess", "check", bare) == (
         f"Error: {bare}:1: not UTF-8 text (it looks like UTF-16); save it as UTF-8"
     )
+
+
+def test_too_much_text_in_one_assessment_is_refused(tmp_path: Path) -> None:
+    # 60 answers with 20 evidence items of 100 characters each: every item and answer within
+    # its own limit, 120,000 characters together.
+    item = "x" * 99
+    answers = "".join(
+        f"  environment.c{i}:\n    evidence: [{', '.join([item] * 20)}]\n" for i in range(60)
+    )
+    path = tmp_path / "long.yaml"
+    path.write_text("framework: edi-maturity\nunit: A\nperiod: 2025/26\nresponses:\n" + answers)
+    line = refusal("assess", "check", path)
+    assert line.startswith(f"Error: {path}:")
+    assert line.endswith(
+        f"the assessment holds more than {limits.MAX_ASSESSMENT_CHARS:,} characters of text by "
+        "here; keep evidence and notes short, or link to documents"
+    )

@@ -22,8 +22,9 @@ MAX_EVIDENCE_CHARS = 2_000
 """Characters in one evidence item: a sentence or two, or a link."""
 MAX_EVIDENCE_ITEMS = 20
 """Evidence items in one answer."""
-MAX_ASSESSMENT_CHARS = 200_000
-"""All the text of one assessment together (evidence, notes, actions): about 60 pages."""
+MAX_ASSESSMENT_CHARS = 100_000
+"""All the text of one assessment together (evidence, notes, actions): about 30 pages,
+ten times the largest sample; its plan renders in seconds, not minutes."""
 
 # Numbers: what the store's integer and real columns hold, with room to spare.
 MAX_RESPONDENTS = 1_000_000

@@ -72,6 +72,8 @@ def _problems_beyond(source: Source, exc: ValidationError) -> list[str]:
 
 
 def _drop(data: dict[str, Any], loc: tuple[str | int, ...]) -> None:
+    if not loc:  # a problem with the whole file: nothing to leave out
+        return
     if len(loc) == 1 and loc[0] in _STAND_INS:
         data[str(loc[0])] = _STAND_INS[str(loc[0])]
         return
