@@ -183,3 +183,23 @@ def test_domain_gaps_are_zero_at_or_above_target_and_without_one() -> None:
     found = {d.domain: d for d in domain_gaps(bare, score(bare, assessment({})))}
     assert (found["two"].target, found["two"].size) == (None, 0)
     assert find_gaps(bare, score(bare, assessment({}))) == []
+
+
+def test_check_targets_names_each_problem_where_it_is() -> None:
+    from maturity.core.errors import Problem
+    from maturity.core.gaps import check_targets
+
+    targets = Targets(
+        level="top",
+        domains={"zzz": "grow", "one": "best"},
+        criteria={"one.q": "lead", "two.w": "peak"},
+    )
+    levels = "start, grow, firm, lead"
+    assert check_targets(FW, targets) == [
+        Problem(("level",), f"'top' is not a level of tiny; use one of {levels}"),
+        Problem(("domains", "zzz"), "no such domain; use one of one, two"),
+        Problem(("domains", "one"), f"'best' is not a level of tiny; use one of {levels}"),
+        Problem(("criteria", "one.q"), "no such criterion; write it as domain.criterion"),
+        Problem(("criteria", "two.w"), f"'peak' is not a level of tiny; use one of {levels}"),
+    ]
+    assert check_targets(FW, Targets(level="grow", domains={"one": "lead"})) == []
