@@ -34,7 +34,7 @@ MAX_ABS_NUMBER = 1e12
 
 # Workbooks (.xlsx)
 MAX_WORKBOOK_BYTES = 20 * 2**20
-"""A workbook file as stored on disk: 20 MB (a generated one is about 30 KB)."""
+"""A workbook file as stored on disk: 20 MB (a generated one is about 50 KB)."""
 MAX_WORKBOOK_PARTS = 1000
 """Parts (files) inside the workbook's zip archive."""
 MAX_PART_BYTES = 20 * 2**20
