@@ -430,3 +430,15 @@ def test_exit_codes_usage_2_problems_1() -> None:
     assert CliRunner().invoke(main, ["score", "--no-such-option"]).exit_code == 2
     assert CliRunner().invoke(main, ["no-such-command"]).exit_code == 2
     assert CliRunner().invoke(main, ["score", "no-such-file.yaml"]).exit_code == 1
+
+
+@pytest.mark.parametrize("name", ["A\x9b2JB", "A\u202eB", "A\x1bB"])
+def test_names_with_terminal_or_direction_controls_are_refused(name: str, tmp_path: Path) -> None:
+    data = sample()
+    next(iter(data["responses"].values()))["owner"] = name
+    result = run("assess", "check", write(tmp_path / "a.yaml", data))
+    assert result.exit_code == 1
+    [line] = errors(result)
+    assert line.endswith(
+        "owner: must be one line of text, without line breaks or control characters"
+    )

@@ -18,11 +18,15 @@ from maturity.core.errors import Problem, ProblemsError, shown
 from maturity.core.framework import NOT_APPLICABLE, Framework, Model, Number, Unit
 
 # A name is one line: no control characters (a newline in a name could forge lines in
-# the YAML an export writes).
+# the YAML an export writes; ESC or CSI could drive the terminal of whoever lists it), and
+# no bidirectional overrides, which show a name in another order than it is stored.
 Name = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$"
+        strip_whitespace=True,
+        min_length=1,
+        max_length=200,
+        pattern=r"^[^\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]*$",
     ),
 ]
 # A team's text: stripped, so that " " is no evidence, and refused when nothing is left.
