@@ -442,3 +442,17 @@ def test_names_with_terminal_or_direction_controls_are_refused(name: str, tmp_pa
     assert line.endswith(
         "owner: must be one line of text, without line breaks or control characters"
     )
+
+
+def test_ctrl_c_elsewhere_claims_only_what_is_true(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import maturity.cli.store as store_cli
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store_cli, "open_store", interrupted)
+    result = CliRunner().invoke(main, ["export", "-o", str(tmp_path), "--store", "x.db"])
+    assert result.exit_code == 130
+    assert errors(result) == ["Interrupted; no file or store was left half-written."]

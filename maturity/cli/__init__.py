@@ -86,7 +86,10 @@ class Maturity(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("Interrupted; nothing was written.", err=True)
+            # Every file is written whole or not at all, and every store change is one
+            # transaction; what a command had finished before the interrupt stays done
+            # (`export` writes many files, `import` stores each file on its own).
+            click.echo("Interrupted; no file or store was left half-written.", err=True)
             ctx.exit(130)
         except Exception as exc:  # a bug: keep the details, show one line
             log = write_crash_log(exc)
