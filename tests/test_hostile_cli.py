@@ -141,7 +141,7 @@ def test_text_is_stripped(tmp_path: Path) -> None:
 @pytest.fixture
 def immutable(tmp_path: Path) -> Iterator[Path]:
     """A folder nobody (not even root) may write in, or skip where chattr is not allowed."""
-    folder = tmp_path / "ro"
+    folder = tmp_path / "read only"  # a space, which a file: URI must escape
     folder.mkdir()
     yield folder
     subprocess.run(["chattr", "-i", str(folder)], check=False, capture_output=True)
@@ -350,8 +350,8 @@ def test_ctrl_c_while_storing_says_what_was_stored(
     assert result.exit_code == 130
     assert result.stdout.startswith(f"imported   {tmp_path / 'in' / 'education-send.yaml'}: ")
     assert errors(result) == [
-        "Interrupted after 1 of 3 files: 1 new versions were stored (listed above); the other "
-        "2 files were not"
+        "Interrupted after 1 of 3 files; new versions stored: 1 (listed above); the other 2 "
+        "files were not stored"
     ]
 
 

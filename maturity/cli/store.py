@@ -46,6 +46,7 @@ def open_store(url: str, create: bool = False) -> Store:
     immutable; with one, SQLite reads both read-only.
     """
     import os
+    from urllib.parse import quote
 
     from maturity.store.store import open_store as _open
 
@@ -55,7 +56,7 @@ def open_store(url: str, create: bool = False) -> Store:
     wal = path.with_name(path.name + "-wal")
     shm = path.with_name(path.name + "-shm")
     mode = "mode=ro" if wal.exists() and shm.exists() else "immutable=1"
-    store = _open(f"sqlite:///file:{path.resolve()}?{mode}&uri=true")
+    store = _open(f"sqlite:///file:{quote(str(path.resolve()))}?{mode}&uri=true")
     store.name = url
     return store
 

@@ -41,8 +41,8 @@ class ImportInterrupted(MaturityError):
         self.reports = reports
         stored = sum(1 for r in reports if r.status in ("imported", "revised"))
         super().__init__(
-            f"Interrupted after {len(reports)} of {total} files: {stored} new versions were "
-            f"stored (listed above); the other {total - len(reports)} files were not"
+            f"Interrupted after {len(reports)} of {total} files; new versions stored: {stored} "
+            f"(listed above); the other {total - len(reports)} files were not stored"
         )
 
 
