@@ -152,6 +152,13 @@ def test_mutated_assessments_fail_cleanly(data: st.DataObject, scratch: Path) ->
     check_outcome(path, "assess", "check")
 
 
+class Parts(dict[str, bytes]):
+    """A workbook's parts, named briefly when hypothesis reports a failing example."""
+
+    def __repr__(self) -> str:
+        return f"<generated workbook: {len(self)} parts>"
+
+
 @pytest.fixture(scope="module")
 def workbook_parts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """A generated workbook, filled in from a sample assessment, as its parts."""
@@ -161,7 +168,7 @@ def workbook_parts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]
     )
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
+        return Parts({name: archive.read(name) for name in archive.namelist()})
 
 
 @settings(fuzz_settings, max_examples=40 * SCALE)
