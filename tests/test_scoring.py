@@ -602,3 +602,73 @@ def test_completeness_counts_answered_of_applicable() -> None:
     # c2 is not applicable; c1 answered; c3 and c4 unanswered (scored at the lowest level).
     assert (domain.answered, domain.applicable, domain.completeness) == (1, 3, 1 / 3)
     assert result.overall.completeness == 1 / 3
+
+
+def test_merging_nothing_is_refused() -> None:
+    with pytest.raises(MaturityError) as caught:
+        merge(make_framework(), [])
+    assert str(caught.value) == "nothing to merge"
+
+
+def test_merging_keeps_moderation_and_service_area() -> None:
+    fw = make_framework(points=(1, 2, 3), domains=((1,),))
+    checked = Moderation(level="l2", by="Kal Sandhu", rationale="Checked.")
+    team = [
+        assess({"d1.c1": {"level": "l3", "service_area": "HR", "moderated": checked}}),
+        assess({"d1.c1": {"level": "l1", "service_area": "HR"}}),
+    ]
+    response = merge(fw, team)[0].responses["d1.c1"]
+    assert (response.service_area, response.moderated) == ("HR", checked)
+
+
+def test_an_unanswered_criterion_counts_at_the_lowest_level() -> None:
+    fw = make_framework(points=(1, 2, 3), domains=((1, 1),))
+    c1, c2 = score(fw, assess({"d1.c2": {"evidence": ["A note, no level"]}})).criteria
+    for unanswered in (c1, c2):
+        assert (unanswered.answered, unanswered.claimed, unanswered.level, unanswered.score) == (
+            False,
+            None,
+            "l1",
+            1,
+        )
+        assert (unanswered.has_evidence, unanswered.value) == (False, None)
+
+
+def test_a_moderated_level_counts_even_without_a_claim() -> None:
+    fw = make_framework(points=(1, 2, 3), domains=((1,),), evidence_required_from="l2")
+    moderated = Moderation(level="l3", by="Kal Sandhu", rationale="Seen on a visit.")
+    [c1] = score(fw, assess({"d1.c1": {"moderated": moderated}})).criteria
+    assert (c1.answered, c1.claimed, c1.moderated, c1.level, c1.score) == (
+        True,
+        None,
+        "l3",
+        "l3",
+        3,
+    )
+
+
+def test_a_criterion_score_carries_its_value_and_evidence() -> None:
+    metric = {**HIGHER, "thresholds": {"l2": 50, "l3": 80}}
+    fw = make_framework(points=(1, 2, 3), domains=((1,),), metrics={"d1.c1": metric})
+    [c1] = score(fw, assess({"d1.c1": {"value": 85.0, "evidence": ["Report"]}})).criteria
+    assert (c1.value, c1.has_evidence, c1.metric_level, c1.target_met) == (85.0, True, "l3", True)
+
+
+def test_completeness_adds_up_across_domains() -> None:
+    fw = make_framework(points=(1, 2, 3), domains=((1, 1), (1, 1)))
+    result = score(fw, assess({"d1.c1": {"level": "l2"}, "d2.c3": {"level": "l2"},
+                               "d2.c4": {"level": "l3"}}))  # fmt: skip
+    assert [d.completeness for d in result.domains] == [0.5, 1.0]
+    assert result.overall.completeness == 3 / 4
+    refs = ["d1.c1", "d1.c2", "d2.c3", "d2.c4"]
+    everything_na = {ref: {"level": NOT_APPLICABLE} for ref in refs}
+    assert score(fw, assess(everything_na)).overall.completeness == 1.0
+
+
+def test_each_domain_takes_its_own_target() -> None:
+    data = make_framework(points=(1, 2, 3), domains=((1,), (1,)), default_target="l2")
+    raw = data.model_dump(mode="json")
+    raw["domains"][1]["target"] = "l3"
+    fw = Framework.model_validate(raw)
+    result = score(fw, assess({"d1.c1": {"level": "l2"}, "d2.c2": {"level": "l2"}}))
+    assert [(d.target, d.target_met) for d in result.domains] == [("l2", True), ("l3", False)]
