@@ -42,6 +42,7 @@ EXIT_BROKEN_PIPE = 141
 
 
 def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so nothing more is written to the closed pipe."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
