@@ -427,3 +427,46 @@ def test_a_unit_exactly_at_its_target_meets_it() -> None:
     assert (below.target_met, below.below_target) == (False, ["people"])
     none = benchmark([scored("Council/A", "2025/26", "mid", "mid")], [FW], targets={})
     assert (row(none, "Council/A").target_met, none.targets) == (None, {})
+
+
+def not_applicable(unit: str, period: str) -> Score:
+    na = Response(level="not_applicable")
+    responses = {"people.staff": na, "places.access": na, "places.culture": na}
+    return score(FW, Assessment(framework="tiny", unit=unit, period=period, responses=responses))
+
+
+def test_a_unit_with_no_overall_score_has_no_rank_and_is_no_peer() -> None:
+    scores = [
+        scored("Council/Dept/A", "2025/26", "mid", "mid"),
+        not_applicable("Council/Dept/B", "2025/26"),
+    ]
+    result = benchmark(scores, [FW], weighting=None)
+    a, b = row(result, "Council/Dept/A"), row(result, "Council/Dept/B")
+    assert (a.rank, a.peers, a.quartile) == (1, 1, 1)
+    assert (b.overall.score, b.rank, b.peers, b.quartile) == (None, None, 1, None)
+
+
+def test_a_trend_needs_two_scored_periods() -> None:
+    two = [
+        scored("Council/A", "2024/25", "low", "low"),
+        scored("Council/A", "2025/26", "mid", "mid"),
+    ]
+    latest = row(benchmark(two, [FW], period=None, weighting=None), "Council/A")
+    assert (latest.trend.direction, latest.trend.slope) == ("up", pytest.approx(1.0))
+    gap = [not_applicable("Council/A", "2024/25"), scored("Council/A", "2025/26", "mid", "mid")]
+    latest = row(benchmark(gap, [FW], period=None, weighting=None), "Council/A")
+    assert (latest.trend.direction, latest.trend.slope, latest.trend.periods) == ("flat", None, 2)
+
+
+def test_no_scores_compare_on_the_newest_framework_or_not_at_all() -> None:
+    empty = benchmark([], [tiny("1.9"), tiny("1.10"), tiny("1.2")])
+    assert (empty.framework, empty.rows) == ("tiny@1.10", [])
+    with pytest.raises(MaturityError) as caught:
+        benchmark([], [])
+    assert str(caught.value) == "no scores to compare"
+
+
+def test_a_score_of_an_unknown_framework_version_is_refused() -> None:
+    with pytest.raises(MaturityError) as caught:
+        benchmark([scored("Council/A", "2025/26", "mid", "mid", fw=tiny("2.0"))], [FW])
+    assert str(caught.value) == "framework version 2.0 is not known"
