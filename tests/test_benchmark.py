@@ -470,3 +470,50 @@ def test_a_score_of_an_unknown_framework_version_is_refused() -> None:
     with pytest.raises(MaturityError) as caught:
         benchmark([scored("Council/A", "2025/26", "mid", "mid", fw=tiny("2.0"))], [FW])
     assert str(caught.value) == "framework version 2.0 is not known"
+
+
+def renamed(version: str, *refs: str) -> Framework:
+    """FW as `version`, with the named criteria's titles changed (so they differ)."""
+    data = FW.model_dump(mode="json")
+    data["version"] = version
+    for domain in data["domains"]:
+        for criterion in domain["criteria"]:
+            if f"{domain['id']}.{criterion['id']}" in refs:
+                criterion["title"] += " (revised)"
+    return Framework.model_validate(data)
+
+
+def test_version_messages_name_every_version_and_criterion() -> None:
+    newer = renamed("1.1", "places.access", "places.culture")
+    old = scored("Council/A", "2024/25", "low", "low", respondents=3)
+    new = scored("Council/A", "2025/26", "high", "high", fw=newer)
+    result = benchmark([old, new], [FW, newer], period=None, weighting=None)
+    assert result.warnings == [
+        "comparing tiny versions 1.0, 1.1 on the 1 criteria the same in all; "
+        "left out: places.access, places.culture"
+    ]
+    assert row(result, "Council/A", "2024/25").respondents == 3  # kept through re-scoring
+    disjoint = renamed("1.2", "people.staff", "places.access", "places.culture")
+    newest = scored("Council/A", "2025/26", "high", "high", fw=disjoint)
+    with pytest.raises(MaturityError) as caught:
+        benchmark([old, newest], [FW, disjoint], period=None)
+    assert str(caught.value) == (
+        "cannot compare tiny versions 1.0, 1.2: no criterion is the same in all"
+    )
+    bare = [s.model_copy(update={"criteria": []}) for s in (old, new)]
+    with pytest.raises(MaturityError) as caught:
+        benchmark(bare, [FW, newer], period=None)
+    assert str(caught.value) == "scores of several framework versions must carry their criteria"
+    with pytest.raises(MaturityError) as caught:
+        benchmark([new, newest], [FW], period=None)
+    assert str(caught.value) == "framework version 1.1, 1.2 is not known"
+
+
+def test_rolled_up_units_have_levels_per_domain() -> None:
+    scores = [
+        scored("Council/Place/Housing", "2025/26", "low", "high"),
+        scored("Council/Place/Parks", "2025/26", "low", "high"),
+    ]
+    place = row(benchmark(scores, [FW], weighting=Weighting.EQUAL), "Council/Place")
+    assert place.levels == {"people": "low", "places": "high"}
+    assert place.overall.level == "mid"  # (1 + 3) / 2 = 2
