@@ -134,7 +134,7 @@ def check_outcome(path: Path, *args: str) -> None:
             assert "\x1b" not in line and "\x07" not in line
 
 
-@settings(fuzz_settings, max_examples=25 * SCALE)
+@settings(fuzz_settings, max_examples=100 * SCALE)
 @given(data=st.data())
 def test_mutated_frameworks_fail_cleanly(data: st.DataObject, scratch: Path) -> None:
     source = data.draw(st.sampled_from(FRAMEWORKS))
@@ -143,7 +143,7 @@ def test_mutated_frameworks_fail_cleanly(data: st.DataObject, scratch: Path) -> 
     check_outcome(path, "framework", "validate")
 
 
-@settings(fuzz_settings, max_examples=150 * SCALE)
+@settings(fuzz_settings, max_examples=600 * SCALE)
 @given(data=st.data())
 def test_mutated_assessments_fail_cleanly(data: st.DataObject, scratch: Path) -> None:
     source = data.draw(st.sampled_from(ASSESSMENTS))
@@ -171,7 +171,7 @@ def workbook_parts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]
         return Parts({name: archive.read(name) for name in archive.namelist()})
 
 
-@settings(fuzz_settings, max_examples=40 * SCALE)
+@settings(fuzz_settings, max_examples=150 * SCALE)
 @given(data=st.data())
 def test_mutated_workbooks_fail_cleanly(
     data: st.DataObject, scratch: Path, workbook_parts: dict[str, bytes]

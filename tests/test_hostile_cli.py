@@ -456,3 +456,13 @@ def test_ctrl_c_elsewhere_claims_only_what_is_true(
     result = CliRunner().invoke(main, ["export", "-o", str(tmp_path), "--store", "x.db"])
     assert result.exit_code == 130
     assert errors(result) == ["Interrupted; no file or store was left half-written."]
+
+
+def test_a_framework_name_too_long_for_a_file_name_is_one_line(tmp_path: Path) -> None:
+    """Found by the fuzz suite: the name was tried as a file path (ENAMETOOLONG, exit 70)."""
+    data = sample()
+    data["framework"] = "x" * 3000
+    result = run("assess", "check", write(tmp_path / "a.yaml", data))
+    assert result.exit_code == 1
+    [line] = errors(result)
+    assert f"framework: no framework '{'x' * 80}... (3,000 characters)'" in line
