@@ -292,14 +292,15 @@ import os, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from maturity.store.importing import _watch_parent
 
-pool = ProcessPoolExecutor(max_workers=2, initializer=_watch_parent)
+pool = ProcessPoolExecutor(max_workers=2, initializer=_watch_parent, initargs=(os.getpid(),))
 pids = {pool.submit(time.sleep, 0.3) and None for _ in range(4)}
 print(" ".join(str(p.pid) for p in pool._processes.values()), flush=True)
 time.sleep(60)
 """
 
 
-def test_check_workers_exit_when_the_import_is_killed() -> None:
+@pytest.mark.parametrize("attempt", range(3))  # the parent dies while workers start, or after
+def test_check_workers_exit_when_the_import_is_killed(attempt: int) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-c", WORKERS], stdout=subprocess.PIPE, text=True, cwd=REPO
     )

@@ -94,19 +94,18 @@ def check_file(path: Path) -> Checked | FileReport:
         return _bug(path, exc)
 
 
-def _watch_parent() -> None:
-    """In a worker: exit when the importing process is gone.
+def _watch_parent(parent: int) -> None:
+    """In a worker: exit when the importing process (`parent`, its pid) is gone.
 
     A worker waits for work from its parent; if the parent is killed (SIGKILL, or a
     SIGTERM that gives it no chance to stop its workers) nobody sends any, and the
     worker would wait forever, re-parented to init. A daemon thread notices the change
-    of parent and ends the worker.
+    of parent and ends the worker. The pid comes from the parent: asked in the worker,
+    a parent killed while the worker starts would already read as init.
     """
     import os
     import threading
     import time
-
-    parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -122,9 +121,12 @@ def check_files(
     """Check every file, in `jobs` worker processes when there are many; order is kept."""
     results: Iterable[Checked | FileReport]
     if jobs > 1 and len(files) >= PARALLEL_FROM:
+        import os
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_watch_parent) as pool:
+        with ProcessPoolExecutor(
+            max_workers=jobs, initializer=_watch_parent, initargs=(os.getpid(),)
+        ) as pool:
             chunk = max(1, min(64, len(files) // (jobs * 8)))
             results = list(_counted(pool.map(check_file, files, chunksize=chunk), on_checked))
     else:
