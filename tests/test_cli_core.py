@@ -282,14 +282,14 @@ def test_assess_new_refuses_to_overwrite(cli: Cli, tmp_path: Path) -> None:
         (
             "Housing",
             "2025/27",
-            "period '2025/27' is not a financial year such as 2025/26 (YYYY/YY, the second year "
-            "following the first)",
+            "--period: period '2025/27' is not a financial year such as 2025/26 (YYYY/YY, the "
+            "second year following the first)",
         ),
         (
             "City Council//Housing",
             "2025/26",
-            "unit 'City Council//Housing' is not a path such as 'City Council/Housing' (no empty "
-            "parts between /)",
+            "--unit: unit 'City Council//Housing' is not a path such as 'City Council/Housing' "
+            "(no empty parts between /)",
         ),
     ],
 )

@@ -510,8 +510,8 @@ def test_command_writes_and_refuses_to_overwrite(tmp_path: Path) -> None:
     assert run("workbook", FW, "-o", str(out), "--force").exit_code == 0
     bad = run("workbook", FW, "--period", "2026", "-o", str(tmp_path / "x.xlsx"))
     assert error_lines(bad) == [
-        "Error: period '2026' is not a financial year such as 2025/26 (YYYY/YY, the second year "
-        "following the first)"
+        "Error: --period: period '2026' is not a financial year such as 2025/26 (YYYY/YY, the "
+        "second year following the first)"
     ]
     assert not (tmp_path / "x.xlsx").exists()
     csv = run("workbook", FW, "-o", str(tmp_path / "x.csv"))

@@ -18,7 +18,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 import click
 
 from maturity import __version__
-from maturity.core.errors import InvalidFileError, MaturityError
+from maturity.core.errors import InvalidFileError, MaturityError, printable
 from maturity.files.crash_log import write_crash_log
 
 # command name -> "module:attribute"
@@ -44,11 +44,14 @@ COMMANDS = {
 }
 
 
+MAX_LINES = 100
+"""Problems printed for one failure: enough to work through, not a flood."""
 EXIT_BROKEN_PIPE = 141
 """What a shell reports for a program stopped by SIGPIPE (128 + 13), as `git` and `cat` do."""
 
 
 def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so nothing more is written to the closed pipe."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -81,16 +84,22 @@ class Maturity(click.Group):
             _silence_stdout()
             ctx.exit(EXIT_BROKEN_PIPE)
         except InvalidFileError as exc:
-            for line in exc.lines:
-                click.echo(f"Error: {line}", err=True)
+            for line in exc.lines[:MAX_LINES]:
+                click.echo(f"Error: {printable(line)}", err=True)
+            if len(exc.lines) > MAX_LINES:
+                more = len(exc.lines) - MAX_LINES
+                click.echo(f"Error: ... and {more:,} more problems not shown", err=True)
             ctx.exit(1)
         except MaturityError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {printable(str(exc))}", err=True)
             ctx.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("Interrupted; nothing was written.", err=True)
+            # Every file is written whole or not at all, and every store change is one
+            # transaction; what a command had finished before the interrupt stays done
+            # (`export` writes many files, `import` stores each file on its own).
+            click.echo("Interrupted; no file or store was left half-written.", err=True)
             ctx.exit(130)
         except Exception as exc:  # a bug: keep the details, show one line
             log = write_crash_log(exc)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from maturity.cli.common import OutputPath
 from maturity.cli.store import store_option
 from maturity.core.errors import InvalidFileError, MaturityError
 
@@ -26,9 +27,7 @@ def assess() -> None:
 @click.argument("framework", metavar="FRAMEWORK")
 @click.option("--unit", required=True, help="The unit assessed, e.g. 'City Council/Housing'.")
 @click.option("--period", required=True, help="The financial year, e.g. 2025/26.")
-@click.option(
-    "-o", "--output", type=click.Path(path_type=Path), required=True, help="The file to write."
-)
+@click.option("-o", "--output", type=OutputPath(), required=True, help="The file to write.")
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
 def new(framework: str, unit: str, period: str, output: Path, force: bool) -> None:
     """Write a blank assessment for FRAMEWORK (a built-in id or a file), ready to fill in.
@@ -40,18 +39,15 @@ def new(framework: str, unit: str, period: str, output: Path, force: bool) -> No
         maturity assess new edi-maturity --unit "City Council/Housing" \\
             --period 2025/26 -o housing.yaml
     """
-    from maturity.core.assessment import parse_period, parse_unit
-    from maturity.core.errors import MaturityError
+    from maturity.cli.common import check_period, check_unit
     from maturity.files.assessment_yaml import blank_assessment
     from maturity.files.catalog import load_framework
-    from maturity.files.output import write_atomic
+    from maturity.files.output import refuse_inputs, write_atomic
 
+    unit = check_unit(unit)
+    check_period(period)
     fw = load_framework(framework)
-    try:
-        unit = "/".join(parse_unit(unit))
-        parse_period(period)
-    except ValueError as exc:
-        raise MaturityError(str(exc)) from None
+    refuse_inputs(output, [Path(framework)])
     write_atomic(output, blank_assessment(fw, unit, period), force=force)
     click.echo(f"Wrote {output}: {len(fw.criteria)} criteria to assess against {fw.ref}")
 

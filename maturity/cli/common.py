@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
 
 from maturity.core.errors import MaturityError
 
 if TYPE_CHECKING:
     from maturity.store import Store
+
+
+class OutputPath(click.Path):
+    """A `-o` file or folder name: an empty one is a usage error, not the current folder."""
+
+    def __init__(self) -> None:
+        super().__init__(path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("the name is empty; give a file or folder name", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 def check_period(period: str) -> str:
@@ -19,6 +34,16 @@ def check_period(period: str) -> str:
     except ValueError as exc:
         raise MaturityError(f"--period: {exc}") from None
     return period
+
+
+def check_unit(unit: str) -> str:
+    """A unit path as the store keeps it (`City Council/Housing`), or one clear error."""
+    from maturity.core.assessment import parse_unit
+
+    try:
+        return "/".join(parse_unit(unit))
+    except ValueError as exc:
+        raise MaturityError(f"--unit: {exc}") from None
 
 
 def choose_framework(store: Store, given: str | None) -> str:

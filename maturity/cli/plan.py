@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from maturity.cli.common import OutputPath
 from maturity.cli.plan_update import update_command
 from maturity.cli.store import store_option
 from maturity.core.errors import MaturityError
@@ -75,7 +76,7 @@ def plan_group() -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=OutputPath(),
     help="The file to write; a folder when several units are planned.",
 )
 @click.option(
@@ -195,7 +196,7 @@ def plan_command(
         maturity plan assessments/2025-26/hr-od.yaml --to-band next -o hr-plan.pdf
     """
     from maturity.core.plan import PlanConfig
-    from maturity.files.output import check_writable, make_folder
+    from maturity.files.output import check_writable, make_folder, refuse_inputs
 
     if paths and (unit or period):
         raise click.UsageError("give assessment files or --unit/--period, not both")
@@ -230,7 +231,9 @@ def plan_command(
         if any(path == p for p, _, _ in jobs):
             raise MaturityError(f"two units would both be written to {path}; plan them one by one")
         jobs.append((path, assessment, fw))
+    inputs = [*paths, targets_file, Path(framework) if framework else None, Path(store_url)]
     for path, _, _ in jobs:
+        refuse_inputs(path, inputs)
         check_writable(path, force)
 
     for path, assessment, fw in jobs:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from maturity.cli.common import check_period, choose_framework
+from maturity.cli.common import OutputPath, check_period, choose_framework
 from maturity.cli.store import open_store, store_option
 from maturity.core.errors import MaturityError
 
@@ -71,7 +71,7 @@ threshold_option = click.option(
 
 @report.command(name="board")
 @click.option("--period", required=True, help="The period to report, e.g. 2025/26.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="The file to write.")
+@click.option("-o", "--output", type=OutputPath(), help="The file to write.")
 @click.option(
     "--format",
     "fmt",
@@ -110,10 +110,11 @@ def board_command(
         maturity report board --period 2025/26 --store sqlite:///shared.db --suppress-under 10
         maturity report board --period 2025/26 --format docx -o board.docx
     """
-    from maturity.files.output import check_writable
+    from maturity.files.output import check_writable, refuse_inputs
 
     check_period(period)
     path = output or Path(board_name(period, fmt))
+    refuse_inputs(path, [Path(store_url)])
     check_writable(path, force)
     with open_store(store_url) as store:
         pack = load_board(store, period, framework, threshold, organisation)
@@ -205,7 +206,7 @@ def scorecard_command(
 
 @report.command(name="progress")
 @click.argument("plan_path", metavar="PLAN", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="The PDF to write.")
+@click.option("-o", "--output", type=OutputPath(), help="The PDF to write.")
 @click.option(
     "--date",
     "on",
@@ -231,11 +232,12 @@ def progress_command(
         maturity report progress housing-2025-26-plan.yaml -o housing-progress.pdf
         maturity report progress housing-2025-26-plan.yaml --date 2027-04-01 --force
     """
-    from maturity.files.output import check_writable
+    from maturity.files.output import check_writable, refuse_inputs
     from maturity.files.plan_file import load_plan
     from maturity.reports.progress import write_pdf
 
     path = output or plan_path.with_name(plan_path.stem + "-progress.pdf")
+    refuse_inputs(path, [plan_path])
     check_writable(path, force)
     if not plan_path.is_file():
         raise MaturityError(f"{plan_path}: no such file")
@@ -251,7 +253,7 @@ def progress_command(
     "--output",
     "out_dir",
     required=True,
-    type=click.Path(path_type=Path),
+    type=OutputPath(),
     help="The folder to write into (created if needed).",
 )
 @click.option(

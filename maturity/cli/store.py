@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from maturity.core.errors import MaturityError
+from maturity.cli.common import OutputPath
+from maturity.core.errors import MaturityError, printable
 
 if TYPE_CHECKING:
     from maturity.core.framework import Framework
     from maturity.store import Store, StoredAssessment, StoredSubmission
+    from maturity.store.importing import FileReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_STORE = "maturity.db"
@@ -37,10 +39,27 @@ def store_option(command: F) -> F:
 
 
 def open_store(url: str, create: bool = False, upgrade: bool = False) -> Store:
-    """Open the store (importing SQLAlchemy only now); see `maturity.store.open_store`."""
+    """Open the store (importing SQLAlchemy only now); see `maturity.store.open_store`.
+
+    A SQLite store in a folder we cannot write to (a read-only disk, an immutable folder)
+    is opened read-only: WAL mode would otherwise need to create its `-shm` and `-wal`
+    files beside it, and fail. Without a `-wal` file the store is complete and is read as
+    immutable; with one, SQLite reads both read-only.
+    """
+    import os
+    from urllib.parse import quote
+
     from maturity.store import open_store as _open
 
-    return _open(url, create=create, upgrade=upgrade)
+    path = Path(url)
+    if create or "://" in url or not path.is_file() or os.access(path.parent or ".", os.W_OK):
+        return _open(url, create=create, upgrade=upgrade)
+    wal = path.with_name(path.name + "-wal")
+    shm = path.with_name(path.name + "-shm")
+    mode = "mode=ro" if wal.exists() and shm.exists() else "immutable=1"
+    store = _open(f"sqlite:///file:{quote(str(path.resolve()))}?{mode}&uri=true")
+    store.name = url
+    return store
 
 
 def registered_finder(url: str) -> Callable[[], list[Framework]]:
@@ -113,42 +132,61 @@ def import_command(
     import os
     import sys
 
-    from maturity.store.importing import find_files, import_files
+    from maturity.store.importing import ImportInterrupted, find_files, import_files
 
     files = find_files(list(paths))  # a missing path stops the run before the store is touched
     workers = jobs or os.cpu_count() or 1
-    with open_store(store_url, create=True) as store:
-        if sys.stderr.isatty() and len(files) > 20:
-            with click.progressbar(length=len(files), label="Checking", file=sys.stderr) as bar:
+    try:
+        with open_store(store_url, create=True) as store:
+            if sys.stderr.isatty() and len(files) > 20:
+                with click.progressbar(length=len(files), label="Checking", file=sys.stderr) as bar:
+                    reports = import_files(
+                        store,
+                        list(paths),
+                        by=by,
+                        jobs=workers,
+                        on_checked=lambda: bar.update(1),
+                        strict_units=strict_units,
+                    )
+            else:
                 reports = import_files(
-                    store,
-                    list(paths),
-                    by=by,
-                    jobs=workers,
-                    on_checked=lambda: bar.update(1),
-                    strict_units=strict_units,
+                    store, list(paths), by=by, jobs=workers, strict_units=strict_units
                 )
-        else:
-            reports = import_files(
-                store, list(paths), by=by, jobs=workers, strict_units=strict_units
-            )
-    counts = dict.fromkeys(("imported", "revised", "unchanged", "rejected"), 0)
-    for report in reports:
-        counts[report.status] += 1
-        if report.status == "rejected":
-            for line in report.problems:
-                click.echo(f"rejected   {line}")
-        else:
-            click.echo(f"{report.status:<10} {report.path}: {report.detail}")
+    except ImportInterrupted as stopped:
+        _echo_reports(stopped.reports)
+        click.echo(str(stopped), err=True)
+        raise SystemExit(130) from None
+    counts = _echo_reports(reports)
     new_units = sum(r.new_unit for r in reports)
     click.echo(
         ", ".join(f"{n} {status}" for status, n in counts.items())
         + (f"; {new_units} new unit{'s' if new_units > 1 else ''}" if new_units else "")
     )
+    crashed = [report for report in reports if report.crashed]
+    if crashed:
+        click.echo(
+            f"Error: {len(crashed)} files met a bug in maturity; the others were imported "
+            "as listed",
+            err=True,
+        )
+        raise SystemExit(70)
     if counts["rejected"]:
         raise MaturityError(
             f"{counts['rejected']} of {len(reports)} files rejected; nothing from them was stored"
         )
+
+
+def _echo_reports(reports: list[FileReport]) -> dict[str, int]:
+    """One line per file (one per problem for a rejected file); the count of each status."""
+    counts = dict.fromkeys(("imported", "revised", "unchanged", "rejected"), 0)
+    for report in reports:
+        counts[report.status] += 1
+        if report.status == "rejected":
+            for line in report.problems:
+                click.echo(f"rejected   {printable(line)}")
+        else:
+            click.echo(f"{report.status:<10} {report.path}: {report.detail}")
+    return counts
 
 
 @click.command()
@@ -335,9 +373,7 @@ def _responses_csv(items: list[StoredAssessment]) -> str:
     help="yaml: one assessment file per unit and period, ready to import again; "
     "csv: versions.csv and responses.csv for spreadsheets.",
 )
-@click.option(
-    "-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path), help="Folder."
-)
+@click.option("-o", "--output", "out_dir", required=True, type=OutputPath(), help="Folder.")
 @click.option(
     "--all-versions",
     is_flag=True,

@@ -11,28 +11,43 @@ import re
 from datetime import date
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from maturity.core.errors import Problem
+from maturity.core import limits
+from maturity.core.errors import Problem, ProblemsError, shown
 from maturity.core.framework import (
     NOT_APPLICABLE,
     Framework,
     Model,
+    Number,
     Slug,
-    Text,
     Unit,
     is_empty,
 )
 
 # A name is one line: no control characters (a newline in a name could forge lines in
-# the YAML an export writes).
+# the YAML an export writes; ESC or CSI could drive the terminal of whoever lists it), and
+# no bidirectional overrides, which show a name in another order than it is stored.
 Name = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$"
+        strip_whitespace=True,
+        min_length=1,
+        max_length=200,
+        pattern=r"^[^\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]*$",
     ),
 ]
-PERIOD = re.compile(r"^(\d{4})/(\d{2})$")
+# A team's text: stripped, so that " " is no evidence, and refused when nothing is left.
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.MAX_TEXT_CHARS)
+]
+Evidence = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.MAX_EVIDENCE_CHARS),
+]
+# ASCII digits only (`\d` would take any script's digits), and `\Z`, not `$`, which also
+# matches before a final newline.
+PERIOD = re.compile(r"([0-9]{4})/([0-9]{2})\Z")
 
 
 class Moderation(Model):
@@ -50,11 +65,16 @@ class Response(Model):
         default=None,
         description="The claimed level id, or `not_applicable`. Leave out when not yet answered.",
     )
-    value: float | None = Field(
+    value: Number | None = Field(
         default=None, description="For metric criteria: the measured value, a number."
     )
-    evidence: list[Text] = Field(
-        default_factory=list, description="The evidence behind the claim: texts or links."
+    evidence: list[Evidence] = Field(
+        default_factory=list,
+        max_length=limits.MAX_EVIDENCE_ITEMS,
+        description=(
+            f"The evidence behind the claim: texts or links (at most {limits.MAX_EVIDENCE_ITEMS} "
+            f"items of {limits.MAX_EVIDENCE_CHARS:,} characters)."
+        ),
     )
     notes: Text | None = Field(default=None, description="Anything else the team wants to say.")
     owner: Name | None = Field(default=None, description="The lead officer for this criterion.")
@@ -92,18 +112,32 @@ def parse_period(text: str) -> int:
     match = PERIOD.match(text)
     if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
         raise ValueError(
-            f"period '{text}' is not a financial year such as 2025/26 (YYYY/YY, the second year "
-            "following the first)"
+            f"period '{shown(text)}' is not a financial year such as 2025/26 (YYYY/YY, the "
+            "second year following the first)"
         )
     return int(match.group(1))
 
 
+# Control characters, and the bidirectional overrides that display text in another order.
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def parse_unit(text: str) -> tuple[str, ...]:
     """The parts of a unit path such as `City Council/Housing`; raises ValueError when malformed."""
+    if _HIDDEN.search(text):
+        raise ValueError(
+            f"unit '{shown(text)}' contains control or text-direction characters; "
+            "type the name plainly"
+        )
     parts = tuple(part.strip() for part in text.split("/"))
     if not text.strip() or any(not part for part in parts):
         raise ValueError(
-            f"unit '{text}' is not a path such as 'City Council/Housing' (no empty parts between /)"
+            f"unit '{shown(text)}' is not a path such as 'City Council/Housing' "
+            "(no empty parts between /)"
+        )
+    if any(part in {".", ".."} for part in parts):
+        raise ValueError(
+            f"unit '{shown(text)}' has a part '.' or '..'; name the organisation and its units"
         )
     if any(len(part) > 120 for part in parts) or len(parts) > 8:
         raise ValueError("unit path is too long: at most 8 parts of 120 characters")
@@ -129,7 +163,10 @@ class Assessment(Model):
         default=None, description="When the assessment was completed (YYYY-MM-DD).", strict=False
     )
     respondents: int = Field(
-        default=1, ge=1, description="How many people contributed to this assessment."
+        default=1,
+        ge=1,
+        le=limits.MAX_RESPONDENTS,
+        description="How many people contributed to this assessment.",
     )
     submitted_by: Name | None = Field(
         default=None, description="Who submitted the assessment (kept in the history)."
@@ -175,6 +212,27 @@ class Assessment(Model):
     def _unit(cls, value: str) -> str:
         return "/".join(parse_unit(value))
 
+    @model_validator(mode="after")
+    def _not_too_much_text(self) -> Assessment:
+        total = 0
+        for ref, r in self.responses.items():
+            texts = [*r.evidence, *r.actions, r.notes or ""]
+            if r.moderated is not None:
+                texts.append(r.moderated.rationale)
+            total += sum(len(text) for text in texts)
+            if total > limits.MAX_ASSESSMENT_CHARS:
+                raise ProblemsError(
+                    [
+                        Problem(
+                            ("responses", ref),
+                            f"the assessment holds more than {limits.MAX_ASSESSMENT_CHARS:,} "
+                            "characters of text by here; keep evidence and notes short, or "
+                            "link to documents",
+                        )
+                    ]
+                )
+        return self
+
     @property
     def framework_id(self) -> str:
         return self.framework.split("@", 1)[0]
@@ -185,8 +243,14 @@ class Assessment(Model):
         return parts[1] if len(parts) == 2 else None
 
 
+SUGGESTIONS = 20
+"""Unknown criteria in one file that get a "did you mean"."""
+
+
 def did_you_mean(word: str, choices: list[str]) -> str:
     """`; did you mean 'x'?` for the closest choice, or nothing when none is close."""
+    if len(word) > 100:  # no id is that long, and matching costs time in proportion
+        return ""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
     if not close:
         # A bare criterion id without its domain is a common slip.
@@ -241,14 +305,16 @@ def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
     if assessment.framework_id != fw.id:
         problems.append(
             Problem(
-                ("framework",), f"this assessment is for '{assessment.framework_id}', not '{fw.id}'"
+                ("framework",),
+                f"this assessment is for '{shown(assessment.framework_id)}', not '{fw.id}'",
             )
         )
     elif assessment.framework_version not in (None, fw.version):
         problems.append(
             Problem(
                 ("framework",),
-                f"this assessment is for version {assessment.framework_version} of '{fw.id}', "
+                f"this assessment is for version {shown(assessment.framework_version)} of "
+                f"'{fw.id}', "
                 f"but the framework loaded is version {fw.version}",
             )
         )
@@ -257,10 +323,15 @@ def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
     for lens_id in assessment.lens_people:
         if lens_id not in fw.lens_names:
             problems.append(Problem(("lens_people", lens_id), _no_lens(fw, lens_id)))
+    unknown = 0
     for ref, response in assessment.responses.items():
         loc = ("responses", ref)
         if ref not in fw.criteria:
-            problems.append(Problem(loc, f"no such criterion{did_you_mean(ref, known)}"))
+            unknown += 1
+            # A suggestion costs a fuzzy match against every criterion: offer it to the
+            # first few slips, not to every one of thousands of stray keys.
+            hint = did_you_mean(ref, known) if unknown <= SUGGESTIONS else ""
+            problems.append(Problem(loc, f"no such criterion{hint}"))
             continue
         _, criterion = fw.criteria[ref]
         given: list[tuple[tuple[str, ...], str | None]] = [(("level",), response.level)]
@@ -271,7 +342,7 @@ def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
                 problems.append(
                     Problem(
                         (*loc, *field),
-                        f"'{level}' is not a level of this framework ({', '.join(levels)})"
+                        f"'{shown(level)}' is not a level of this framework ({', '.join(levels)})"
                         f"{did_you_mean(level, levels)}",
                     )
                 )

@@ -7,9 +7,37 @@ boundary prints them as `Error: ...` lines and exits 1. A bug's details go to a 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 Loc = tuple[str | int, ...]
+
+SHOWN_CHARS = 80
+"""How much of a quoted value an error line shows."""
+MAX_LINE_CHARS = 1_000
+"""The longest error line printed; anything longer is cut."""
+# Control characters (ESC can clear a terminal or set its title), and the bidirectional
+# overrides that make text display in another order than it is stored.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """`text` with every control character written out, e.g. ESC as `\\x1b`."""
+    return _INVISIBLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """A value from a file, fit to quote in an error line: visible, and cut when long."""
+    text = str(value)
+    if len(text) > limit:
+        return visible(text[:limit]) + f"... ({len(text):,} characters)"
+    return visible(text)
+
+
+def printable(line: str) -> str:
+    """An error line as it is printed: control characters visible, cut when enormous."""
+    line = visible(line)
+    return line if len(line) <= MAX_LINE_CHARS else line[:MAX_LINE_CHARS] + "..."
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from maturity.core import limits
 from maturity.core.errors import Loc, Problem, ProblemsError
 
 Slug = Annotated[
@@ -22,7 +23,13 @@ Slug = Annotated[
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64),
     Field(description="A short id: lowercase letters, digits and hyphens, e.g. `workforce`."),
 ]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+# Framework text is kept exactly as written (a stored framework is compared by content),
+# but text of nothing but spaces is refused.
+Text = Annotated[
+    str, StringConstraints(min_length=1, max_length=limits.MAX_TEXT_CHARS, pattern=r"\S")
+]
+Number = Annotated[float, Field(ge=-limits.MAX_ABS_NUMBER, le=limits.MAX_ABS_NUMBER)]
+"""A number in a file, bounded so that every sum and store column holds it."""
 NOT_APPLICABLE = "not_applicable"
 
 
@@ -113,7 +120,7 @@ class Level(Model):
     id: Slug
     name: Text = Field(description="The level's name as users see it, e.g. `Established`.")
     description: Text = Field(description="What this level means across the whole framework.")
-    points: float = Field(
+    points: Number = Field(
         description="What the level is worth in scoring. Must rise from each level to the next.",
     )
 
@@ -122,8 +129,8 @@ class Band(Model):
     """A named rating band over the overall score, e.g. 0 to 7 is `Bronze`."""
 
     name: Text = Field(description="The rating's name, e.g. `Strong`.")
-    min: float = Field(description="Lowest overall score in this band (inclusive).")
-    max: float = Field(description="Highest overall score in this band (inclusive).")
+    min: Number = Field(description="Lowest overall score in this band (inclusive).")
+    max: Number = Field(description="Highest overall score in this band (inclusive).")
 
 
 class Lens(Model):
@@ -210,7 +217,7 @@ class Metric(Model):
         description="`higher` if a higher value is better, `lower` if lower is better.",
         strict=False,
     )
-    target: float = Field(description="The value the organisation aims for.")
+    target: Number = Field(description="The value the organisation aims for.")
     counts_people: bool = Field(
         default=True,
         description=(
@@ -218,7 +225,7 @@ class Metric(Model):
             "people under the suppression threshold; set `false` for counts of other things."
         ),
     )
-    thresholds: dict[Slug, float] = Field(
+    thresholds: dict[Slug, Number] = Field(
         description=(
             "The value at which each level is reached, keyed by level id, for every level except "
             "the lowest. With `direction: higher` they rise level by level; with `lower` they fall."
@@ -249,7 +256,7 @@ class Criterion(Model):
     id: Slug
     title: Text = Field(description="A short title, e.g. `Representative interview panels`.")
     description: Text = Field(description="What the criterion is about and why it matters.")
-    weight: float = Field(default=1.0, description="Weight within its domain (> 0).")
+    weight: Number = Field(default=1.0, description="Weight within its domain (> 0).")
     descriptors: dict[Slug, Text] = Field(
         description="For every level id, what a unit at that level can show.",
     )
@@ -292,7 +299,7 @@ class Domain(Model):
     id: Slug
     name: Text = Field(description="The domain's name as users see it.")
     description: Text = Field(description="What the domain covers.")
-    weight: float = Field(default=1.0, description="Weight in the overall result (> 0).")
+    weight: Number = Field(default=1.0, description="Weight in the overall result (> 0).")
     target: Slug | None = Field(
         default=None,
         description="Optional target level id for this domain; overrides `scoring.default_target`.",

@@ -18,7 +18,7 @@ from maturity import __version__
 from maturity.core import framework as framework_module
 from maturity.core.assessment import Assessment
 from maturity.core.benchmark import version_key
-from maturity.core.errors import MaturityError
+from maturity.core.errors import MaturityError, shown
 from maturity.core.framework import Framework
 from maturity.files.loading import load
 
@@ -45,17 +45,25 @@ def builtin_ids() -> list[str]:
 def framework_path(ref: str) -> Path:
     """A framework file from a path or a built-in id (`edi-maturity`, optionally `@version`)."""
     candidate = Path(ref)
-    if candidate.suffix in {".yaml", ".yml"} or candidate.exists():
+    if candidate.suffix in {".yaml", ".yml"} or _exists(candidate):
         return candidate
     framework_id = ref.split("@", 1)[0]
     path = data_dir("frameworks") / f"{framework_id}.yaml"
-    if not path.is_file():
+    if not _exists(path, file=True):
         known = ", ".join(builtin_ids()) or "none"
         raise MaturityError(
-            f"no framework '{framework_id}': give a file path or a built-in id ({known}); "
+            f"no framework '{shown(framework_id)}': give a file path or a built-in id ({known}); "
             "to use your own, add it to the store with `maturity framework add FILE`"
         )
     return path
+
+
+def _exists(path: Path, file: bool = False) -> bool:
+    """Whether `path` exists (is a file); False for a name the system refuses, e.g. too long."""
+    try:
+        return path.is_file() if file else path.exists()
+    except OSError:
+        return False
 
 
 def _cache_root() -> Path:
@@ -144,7 +152,7 @@ def _read_framework_file(path: Path) -> Framework:
 def load_framework(ref: str) -> Framework:
     """Load and validate a framework by path or built-in id; with `@version`, check it."""
     framework = _read_framework(framework_path(ref))
-    if "@" in ref and not Path(ref).exists():
+    if "@" in ref and not _exists(Path(ref)):
         version = ref.split("@", 1)[1]
         if version != framework.version:
             raise MaturityError(

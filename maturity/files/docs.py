@@ -7,6 +7,7 @@ checked-in copy matches, so the reference cannot drift from the code.
 from __future__ import annotations
 
 import enum
+import itertools
 import json
 import typing
 from typing import Any
@@ -140,7 +141,46 @@ def format_reference(kind: str = "framework") -> str:
         parts.append("| key | type | required | meaning |\n|---|---|---|---|")
         parts += [_row(name, field) for name, field in model.model_fields.items()]
         parts.append("")
+    parts.append(limits_section())
     return "\n".join(parts)
+
+
+def limits_section() -> str:
+    """The size limits every file is checked against, from `maturity/core/limits.py`."""
+    import ast
+    import inspect
+
+    from maturity.core import limits
+
+    body = ast.parse(inspect.getsource(limits)).body
+    rows = []
+    for node, after in itertools.pairwise(body):
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+        ):
+            name = node.targets[0].id
+            value = getattr(limits, name)
+            shown = (
+                f"{value // 2**20} MB"
+                if name.endswith("BYTES")
+                else f"{value:,}"
+                if isinstance(value, int)
+                else f"{value:g}"
+            )
+            rows.append(f"| `{name}` | {shown} | {' '.join(str(after.value.value).split())} |")
+    return "\n".join(
+        [
+            "## Limits\n",
+            "Every file is checked against these limits as it is read, and refused in one line "
+            "that names the limit. They are set in `maturity/core/limits.py`.\n",
+            "| limit | value | what it bounds |\n|---|---|---|",
+            *rows,
+            "",
+        ]
+    )
 
 
 def json_schema() -> str:

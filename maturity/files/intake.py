@@ -18,7 +18,7 @@ from maturity.core.errors import InvalidFileError, MaturityError, Problem
 from maturity.core.framework import Framework
 from maturity.core.scoring import Score, merge, score
 from maturity.files.catalog import framework_for
-from maturity.files.loading import Source, explain, read
+from maturity.files.loading import Source, check_kind, explain, read
 
 if TYPE_CHECKING:
     from maturity.files.workbook import CellMap
@@ -38,6 +38,7 @@ def read_assessment(path: Path) -> tuple[Assessment, Source | CellMap | None]:
 
 def _read_yaml(path: Path) -> tuple[Assessment, Source]:
     source = read(path)
+    check_kind(source, Assessment)
     try:
         return Assessment.model_validate(source.data), source
     except ValidationError as exc:
@@ -71,6 +72,8 @@ def _problems_beyond(source: Source, exc: ValidationError) -> list[str]:
 
 
 def _drop(data: dict[str, Any], loc: tuple[str | int, ...]) -> None:
+    if not loc:  # a problem with the whole file: nothing to leave out
+        return
     if len(loc) == 1 and loc[0] in _STAND_INS:
         data[str(loc[0])] = _STAND_INS[str(loc[0])]
         return

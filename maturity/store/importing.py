@@ -16,6 +16,7 @@ from typing import Literal
 from maturity.core.errors import InvalidFileError, MaturityError
 from maturity.core.framework import Framework
 from maturity.core.scoring import score
+from maturity.files.crash_log import write_crash_log
 from maturity.files.intake import load_assessment
 from maturity.store.store import Store
 from maturity.store.writing import Checked, Outcome, RejectedError
@@ -34,6 +35,30 @@ class FileReport:
     detail: str
     problems: tuple[str, ...] = ()
     new_unit: bool = False
+    crashed: bool = False
+    """Rejected because of a bug in maturity (a crash log holds the details)."""
+
+
+class ImportInterrupted(MaturityError):
+    """Ctrl-C while storing: some files are stored, the rest are not; says which."""
+
+    def __init__(self, reports: list[FileReport], total: int) -> None:
+        self.reports = reports
+        stored = sum(1 for r in reports if r.status in ("imported", "revised"))
+        super().__init__(
+            f"Interrupted after {len(reports)} of {total} files; new versions stored: {stored} "
+            f"(listed above); the other {total - len(reports)} files were not stored"
+        )
+
+
+def _bug(path: Path, exc: BaseException) -> FileReport:
+    """A bug met on one file: logged, reported on its line, and the others carry on."""
+    log = write_crash_log(exc, context=f"while importing {path}")
+    line = (
+        f"{path}: unexpected failure ({type(exc).__name__}); this is a bug in maturity; "
+        f"the details are in {log}"
+    )
+    return FileReport(path, "rejected", line, (line,), crashed=True)
 
 
 def find_files(paths: list[Path]) -> list[Path]:
@@ -41,11 +66,16 @@ def find_files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(
+            inside = sorted(
                 p
                 for p in path.rglob("*")
                 if p.suffix.lower() in IMPORTABLE and p.is_file() and not p.name.startswith(".")
             )
+            if not inside:
+                raise MaturityError(
+                    f"{path}: no assessment files in this folder (*.yaml, *.yml or *.xlsx)"
+                )
+            found += inside
         elif not path.exists():
             raise MaturityError(f"{path}: no such file or folder")
         else:
@@ -64,8 +94,34 @@ def check_file(path: Path, registered: Sequence[Framework] = ()) -> Checked | Fi
         return FileReport(path, "rejected", exc.lines[0], tuple(exc.lines))
     except MaturityError as exc:
         return FileReport(path, "rejected", str(exc), (str(exc),))
-    own = any(fw is known for known in registered)
-    return Checked.of(path, assessment, fw, score(fw, assessment), registered=own)
+    except Exception as exc:  # a bug on one file must not stop the others
+        return _bug(path, exc)
+    try:
+        own = any(fw is known for known in registered)
+        return Checked.of(path, assessment, fw, score(fw, assessment), registered=own)
+    except Exception as exc:
+        return _bug(path, exc)
+
+
+def _watch_parent(parent: int) -> None:
+    """In a worker: exit when the importing process (`parent`, its pid) is gone.
+
+    A worker waits for work from its parent; if the parent is killed (SIGKILL, or a
+    SIGTERM that gives it no chance to stop its workers) nobody sends any, and the
+    worker would wait forever, re-parented to init. A daemon thread notices the change
+    of parent and ends the worker. The pid comes from the parent: asked in the worker,
+    a parent killed while the worker starts would already read as init.
+    """
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def check_files(
@@ -78,9 +134,12 @@ def check_files(
     results: Iterable[Checked | FileReport]
     check = functools.partial(check_file, registered=tuple(registered))
     if jobs > 1 and len(files) >= PARALLEL_FROM:
+        import os
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(
+            max_workers=jobs, initializer=_watch_parent, initargs=(os.getpid(),)
+        ) as pool:
             chunk = max(1, min(64, len(files) // (jobs * 8)))
             results = list(_counted(pool.map(check, files, chunksize=chunk), on_checked))
     else:
@@ -115,22 +174,29 @@ def import_files(
     registered = store.registered_frameworks()
     checked = check_files(find_files(paths), jobs, on_checked, registered)
     reports: list[FileReport] = []
-    for item in checked:
-        if isinstance(item, FileReport):
-            reports.append(item)
-            continue
-        try:
-            outcome = store.store(item, by=by, strict_units=strict_units)
-        except RejectedError as exc:
-            line = f"{item.path}: {exc}"
-            reports.append(FileReport(item.path, "rejected", line, (line,)))
-            continue
-        reports.append(
-            FileReport(
-                item.path, outcome.status, describe(item, outcome), new_unit=outcome.new_unit
-            )
-        )
+    try:
+        for item in checked:
+            if isinstance(item, FileReport):
+                reports.append(item)
+            else:
+                reports.append(_store(store, item, by, strict_units))
+    except KeyboardInterrupt:
+        raise ImportInterrupted(reports, len(checked)) from None
     return reports
+
+
+def _store(store: Store, item: Checked, by: str | None, strict_units: bool) -> FileReport:
+    """Store one checked file; whatever goes wrong stays with this file."""
+    try:
+        outcome = store.store(item, by=by, strict_units=strict_units)
+    except RejectedError as exc:
+        line = f"{item.path}: {exc}"
+        return FileReport(item.path, "rejected", line, (line,))
+    except MaturityError:  # the store itself failed (read-only, busy): every file would
+        raise
+    except Exception as exc:
+        return _bug(item.path, exc)
+    return FileReport(item.path, outcome.status, describe(item, outcome), new_unit=outcome.new_unit)
 
 
 def describe(item: Checked, outcome: Outcome) -> str:
