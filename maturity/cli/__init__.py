@@ -33,6 +33,7 @@ COMMANDS = {
     "plan": "maturity.cli.plan:plan_group",
     "workbook": "maturity.cli.workbook:workbook_command",
     "report": "maturity.cli.report:report",
+    "crosswalk": "maturity.cli.crosswalk:crosswalk_command",
 }
 
 

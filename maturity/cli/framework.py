@@ -23,28 +23,48 @@ def framework() -> None:
 
 @framework.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate(paths: tuple[Path, ...]) -> None:
+@click.option(
+    "--strict", is_flag=True, help="Treat warnings (missing evidence or actions) as errors."
+)
+def validate(paths: tuple[Path, ...], strict: bool) -> None:
     """Check framework files; print every problem with its line.
 
-    Exits 0 when every file is valid, 1 otherwise.
+    Missing evidence guidance or suggested actions are warnings: published schemes
+    often give neither. References in `maps_to` to a known reference set (see
+    `maturity crosswalk`) must name one of its items. Exits 0 when every file is
+    valid, 1 otherwise; with --strict, warnings count as problems too.
 
     \b
     Example:
         maturity framework validate frameworks/edi-maturity.yaml
+        maturity framework validate --strict my-framework.yaml
     """
-    from maturity.core.framework import Framework
+    from maturity.core.crosswalk import check_maps_to
+    from maturity.core.framework import Framework, guidance_warnings
     from maturity.files.loading import load
+    from maturity.files.references import load_references
 
+    references = load_references()
     failed: list[str] = []
     for path in paths:
         try:
-            fw, _ = load(path, Framework)
+            fw, source = load(path, Framework)
         except InvalidFileError as exc:
             failed += exc.lines
             continue
         except MaturityError as exc:  # e.g. no such file: still check the others
             failed.append(str(exc))
             continue
+        dangling = [source.message(p) for p in check_maps_to(fw, references)]
+        if dangling:
+            failed += dangling
+            continue
+        warnings = [source.message(p) for p in guidance_warnings(fw)]
+        if strict and warnings:
+            failed += warnings
+            continue
+        for line in warnings:
+            click.echo(f"Warning: {line}", err=True)
         click.echo(
             f"{path}: valid ({fw.id} {fw.version}: {len(fw.levels)} levels, "
             f"{len(fw.domains)} domains, {len(fw.criteria)} criteria)"
@@ -100,7 +120,7 @@ def show(ref: str, fmt: str) -> None:
     rules = f"criteria -> domain: {s.domain_rule.value}; domains -> overall: {s.overall_rule.value}"
     click.echo(f"Scoring: {rules}; respondents: {s.respondents_rule.value}")
     if s.bands:
-        click.echo("Ratings: " + ", ".join(f"{b.name} {b.min:g}-{b.max:g}" for b in s.bands))
+        click.echo("Ratings: " + ", ".join(f"{b.name} {fw.band_text(b)}" for b in s.bands))
     if s.evidence_required_from:
         level = fw.level(s.evidence_required_from).name
         click.echo(f"Evidence rule: claims of {level} or above need evidence")

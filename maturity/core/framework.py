@@ -86,7 +86,14 @@ class Band(Model):
 
     name: Text = Field(description="The rating's name, e.g. `Strong`.")
     min: float = Field(description="Lowest overall score in this band (inclusive).")
-    max: float = Field(description="Highest overall score in this band (inclusive).")
+    max: float | None = Field(
+        default=None,
+        description=(
+            "Highest overall score in this band (inclusive). Leave out to let the band run up "
+            "to the next band's `min` (not included), or to the top score for the last band, "
+            "as published banding tables read (`Developing` from 8, `Achieving` from 22)."
+        ),
+    )
 
 
 class Scoring(Model):
@@ -192,20 +199,25 @@ class Criterion(Model):
     evidence: dict[Slug, Text] = Field(
         default_factory=dict,
         description=(
-            "Evidence guidance per level id: what evidence shows the level. Every level except "
-            "the lowest."
+            "Optional evidence guidance per level id: what evidence shows the level, for levels "
+            "above the lowest. `maturity framework validate` warns about levels left out."
         ),
     )
     actions: dict[Slug, list[Text]] = Field(
         default_factory=dict,
         description=(
-            "Suggested actions for moving up from each level, keyed by the level moved from. "
-            "Every level except the highest."
+            "Optional suggested actions for moving up from each level, keyed by the level moved "
+            "from (any level but the highest). Where none is given a plan says the framework "
+            "suggests none; `maturity framework validate` warns about levels left out."
         ),
     )
     maps_to: list[Text] = Field(
         default_factory=list,
-        description="Optional references to other frameworks' items, e.g. a Race at Work pledge.",
+        description=(
+            "Optional references to other schemes' items. A reference set's item is cited as "
+            "`race-at-work-charter/pledge-2` or in words as the set is cited (`Race at Work "
+            "Charter pledge 2: ...`) and must exist; other text is kept as it is."
+        ),
     )
     metric: Metric | None = Field(
         default=None,
@@ -301,6 +313,13 @@ class Framework(Model):
                 found = band.name
         return found
 
+    def band_text(self, band: Band) -> str:
+        """The scores a band covers, in words: `8 to 21`, `8 to under 22`, `33 upwards`."""
+        if band.max is not None:
+            return f"{band.min:g} to {band.max:g}"
+        above = [b.min for b in self.scoring.bands if b.min > band.min]
+        return f"{band.min:g} to under {min(above):g}" if above else f"{band.min:g} upwards"
+
     def target_for(self, domain_id: str) -> str | None:
         """The target level id for a domain: its own, else the framework's default."""
         for domain in self.domains:
@@ -348,6 +367,49 @@ def _keys_cover(
     if missing:
         problems.append(Problem(loc, f"missing {what} for {', '.join(missing)}; {hint}"))
     return problems
+
+
+def _unknown_keys(keys: list[str], wanted: list[str], loc: Loc, what: str) -> list[Problem]:
+    unknown = [k for k in keys if k not in wanted]
+    if not unknown:
+        return []
+    return [
+        Problem(
+            loc, f"{', '.join(unknown)} not a level here; {what} are keyed by {', '.join(wanted)}"
+        )
+    ]
+
+
+def guidance_warnings(fw: Framework) -> list[Problem]:
+    """What a framework leaves out of its optional guidance: evidence and suggested actions.
+
+    Published schemes often give neither, so these are warnings, not errors: a plan says
+    when the framework suggests no action rather than inventing one.
+    """
+    warnings: list[Problem] = []
+    ids = fw.level_ids
+    for di, domain in enumerate(fw.domains):
+        for ci, crit in enumerate(domain.criteria):
+            loc: Loc = ("domains", di, "criteria", ci)
+            no_evidence = [i for i in ids[1:] if i not in crit.evidence]
+            no_actions = [i for i in ids[:-1] if i not in crit.actions]
+            if no_evidence:
+                warnings.append(
+                    Problem(
+                        (*loc, "evidence"),
+                        f"no evidence guidance for {', '.join(no_evidence)}; say what evidence "
+                        "shows each level above the lowest",
+                    )
+                )
+            if no_actions:
+                warnings.append(
+                    Problem(
+                        (*loc, "actions"),
+                        f"no suggested actions from {', '.join(no_actions)}; plans will say "
+                        "the framework suggests none",
+                    )
+                )
+    return warnings
 
 
 def cross_check(fw: Framework) -> list[Problem]:
@@ -413,20 +475,8 @@ def cross_check(fw: Framework) -> list[Problem]:
                 "descriptors",
                 "every criterion describes every level",
             )
-            problems += _keys_cover(
-                list(crit.evidence),
-                ids[1:],
-                (*cloc, "evidence"),
-                "evidence guidance",
-                "say what evidence shows each level above the lowest",
-            )
-            problems += _keys_cover(
-                list(crit.actions),
-                ids[:-1],
-                (*cloc, "actions"),
-                "actions",
-                "suggest how to move up from each level below the highest",
-            )
+            problems += _unknown_keys(list(crit.evidence), ids[1:], (*cloc, "evidence"), "evidence")
+            problems += _unknown_keys(list(crit.actions), ids[:-1], (*cloc, "actions"), "actions")
             for level_id, actions in crit.actions.items():
                 if not actions:
                     problems.append(
@@ -481,7 +531,7 @@ def _check_bands(fw: Framework) -> list[Problem]:
     loc: Loc = ("scoring", "bands")
     names = [b.name for b in bands]
     for i, band in enumerate(bands):
-        if band.max < band.min:
+        if band.max is not None and band.max < band.min:
             problems.append(
                 Problem(
                     (*loc, i), f"band '{band.name}' has max {band.max:g} below min {band.min:g}"
@@ -491,12 +541,13 @@ def _check_bands(fw: Framework) -> list[Problem]:
             problems.append(Problem((*loc, i, "name"), f"band name '{band.name}' is used twice"))
     ordered = sorted(enumerate(bands), key=lambda p: p[1].min)
     for (_, a), (j, b) in itertools.pairwise(ordered):
-        if b.min <= a.max:
+        if b.min == a.min or (a.max is not None and b.min <= a.max):
             problems.append(
                 Problem(
                     (*loc, j),
-                    f"bands '{a.name}' ({a.min:g} to {a.max:g}) and '{b.name}' "
-                    f"({b.min:g} to {b.max:g}) overlap; each score must fall in one band",
+                    f"bands '{a.name}' ({fw.band_text(a)}) and '{b.name}' "
+                    f"({fw.band_text(b)}) overlap; each score must fall in one band "
+                    "(leave out `max` to run a band up to the next one's start)",
                 )
             )
     lo, hi = fw.score_range()
@@ -507,7 +558,7 @@ def _check_bands(fw: Framework) -> list[Problem]:
                 loc, f"bands start at {first.min:g} but the overall score can be as low as {lo:g}"
             )
         )
-    if last.max < hi - 1e-9:
+    if last.max is not None and last.max < hi - 1e-9:
         problems.append(
             Problem(loc, f"bands end at {last.max:g} but the overall score can reach {hi:g}")
         )

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from maturity.core.assessment import Assessment, Moderation, Response
+from maturity.core.crosswalk import ReferenceItem, ReferenceSet
 from maturity.core.framework import Band, Criterion, Domain, Framework, Level, Metric, Scoring
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
@@ -25,6 +26,8 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("`domains[]`: a domain", Domain),
     ("`domains[].criteria[]`: a criterion", Criterion),
     ("`...criteria[].metric`: a metric", Metric),
+    ("Reference sets (`references/*.yaml`, the top level of the file)", ReferenceSet),
+    ("`items[]`: a reference item", ReferenceItem),
 ]
 
 INTRO = """\
@@ -62,6 +65,16 @@ A score maps back to the highest level whose points it reaches. Rating `bands` n
 the overall score. With `evidence_required_from`, a claim at or above that level without evidence
 is capped at the level below. A metric value, when recorded, sets the level from `thresholds`;
 a moderator's level overrides both.
+
+## Guidance and references
+
+`evidence` and `actions` are optional, because published schemes often give neither: `maturity
+framework validate` warns about the levels they leave out (`--strict` makes that an error), and a
+plan says when the framework suggests no action instead of inventing one. A band without `max`
+runs up to the next band's `min`, as published banding tables read. Reference sets in
+`references/` (the Race at Work Charter, the Public Sector Equality Duty, the LGA Equality
+Framework) list items that `maps_to` cites; `maturity crosswalk` shows how a unit or the council
+stands against one.
 """
 
 
