@@ -151,3 +151,89 @@ def schema() -> None:
     from maturity.files.docs import json_schema
 
     click.echo(json_schema(), nl=False)
+
+
+@framework.command(name="import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="YAML to write."
+)
+@click.option("--id", "framework_id", help="The framework's id (default: from the file name).")
+@click.option("--name", "title", help="The framework's name (default: from the file name).")
+@click.option("--version", default="1.0", show_default=True, help="The framework's version.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def import_command(
+    path: Path,
+    output: Path,
+    framework_id: str | None,
+    title: str | None,
+    version: str,
+    force: bool,
+) -> None:
+    """Turn a framework kept in a spreadsheet (.xlsx or .csv) into a validated YAML framework.
+
+    One row per criterion: a `Title` column, one column per level (lowest first, headed
+    by the level's name), and optionally `Domain`, `Domain id`, `Id`, `Description`,
+    `Weight`, `Maps to`, `Evidence: <level>` and `Action: <level>` columns. Every problem
+    names the sheet and cell; nothing is written unless the whole framework is valid.
+
+    \b
+    Example:
+        maturity framework import council-framework.xlsx -o frameworks/council.yaml
+        maturity framework import criteria.csv --id inclusive-recruitment -o recruitment.yaml
+    """
+    import yaml
+
+    from maturity.core.crosswalk import check_maps_to
+    from maturity.core.framework import guidance_warnings
+    from maturity.files.framework_sheet import SheetSource, import_framework
+    from maturity.files.output import write_atomic
+    from maturity.files.references import load_references
+
+    fw = import_framework(path, framework_id, title, version)
+    data = fw.model_dump(mode="json", exclude_defaults=True)
+    source = SheetSource(str(path), None, data, {})
+    dangling = [source.message(p) for p in check_maps_to(fw, load_references())]
+    if dangling:
+        raise InvalidFileError(dangling)
+    header = (
+        f"# {fw.name}, imported from {path.name} by `maturity framework import`.\n"
+        "# Every key is described in frameworks/FORMAT.md.\n"
+    )
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    write_atomic(output, header + body, force)
+    warnings = guidance_warnings(fw)
+    if warnings:
+        click.echo(
+            f"Warning: {len(warnings)} parts of criteria left out (evidence guidance or "
+            f"suggested actions); `maturity framework validate {output}` lists them",
+            err=True,
+        )
+    click.echo(
+        f"Wrote {output} ({fw.id} {fw.version}: {len(fw.levels)} levels, "
+        f"{len(fw.domains)} domains, {len(fw.criteria)} criteria)"
+    )
+
+
+@framework.command(name="export")
+@click.argument("ref", metavar="ID|PATH")
+@click.option("--format", "fmt", type=click.Choice(["xlsx"]), default="xlsx", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Default: ID.xlsx.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def export_command(ref: str, fmt: str, output: Path | None, force: bool) -> None:
+    """Write a framework as a spreadsheet that `maturity framework import` reads back.
+
+    One row per criterion with its descriptors, evidence guidance, actions and
+    references. Level points, metrics and the scoring rule stay in the YAML.
+
+    \b
+    Example:
+        maturity framework export edi-maturity --format xlsx -o edi-maturity.xlsx
+    """
+    from maturity.files.catalog import load_framework
+    from maturity.files.framework_sheet import write_xlsx
+
+    fw = load_framework(ref)
+    output = output or Path(f"{fw.id}.{fmt}")
+    write_xlsx(fw, output, force)
+    click.echo(f"Wrote {output} ({len(fw.criteria)} criteria)")
