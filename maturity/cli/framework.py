@@ -120,7 +120,15 @@ def show(ref: str, fmt: str) -> None:
     rules = f"criteria -> domain: {s.domain_rule.value}; domains -> overall: {s.overall_rule.value}"
     click.echo(f"Scoring: {rules}; respondents: {s.respondents_rule.value}")
     if s.bands:
-        click.echo("Ratings: " + ", ".join(f"{b.name} {fw.band_text(b)}" for b in s.bands))
+        click.echo(
+            "Ratings: "
+            + ", ".join(
+                f"{b.name} {b.min:g}-{b.max:g}"
+                if b.max is not None
+                else f"{b.name} {fw.band_text(b)}"
+                for b in s.bands
+            )
+        )
     if s.evidence_required_from:
         level = fw.level(s.evidence_required_from).name
         click.echo(f"Evidence rule: claims of {level} or above need evidence")
@@ -237,3 +245,57 @@ def export_command(ref: str, fmt: str, output: Path | None, force: bool) -> None
     output = output or Path(f"{fw.id}.{fmt}")
     write_xlsx(fw, output, force)
     click.echo(f"Wrote {output} ({len(fw.criteria)} criteria)")
+
+
+@framework.command(name="diff")
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def diff_command(old: str, new: str, fmt: str) -> None:
+    """Show what changed between two frameworks, and what benchmark comparability is lost.
+
+    OLD and NEW are framework files or built-in ids. Lists levels and scoring changed,
+    and criteria added, removed or changed (reworded, re-weighted, descriptors at which
+    levels). The benchmark compares two versions only on criteria identical in both,
+    and not at all when their levels differ; the last lines say which criteria that
+    leaves out.
+
+    \b
+    Example:
+        maturity framework diff edi-maturity frameworks/edi-maturity-1.1.yaml
+    """
+    from maturity.core.framework_diff import diff
+    from maturity.files.catalog import load_framework
+
+    result = diff(load_framework(old), load_framework(new))
+    if fmt == "json":
+        click.echo(result.model_dump_json(indent=2))
+        return
+    click.echo(f"{result.old} -> {result.new}")
+    if result.unchanged:
+        click.echo("No differences.")
+        return
+    for line in result.levels:
+        click.echo(f"Levels: {line}")
+    for line in result.scoring:
+        click.echo(f"Scoring: {line}")
+    counts = {
+        k: sum(c.change == k for c in result.criteria) for k in ("added", "removed", "changed")
+    }
+    click.echo("Criteria: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    marks = {"added": "+", "removed": "-", "changed": "~"}
+    for change in result.criteria:
+        detail = f": {'; '.join(change.what)}" if change.what else ""
+        click.echo(f"  {marks[change.change]} {change.ref}{detail}")
+    new_total = len(load_framework(new).criteria)
+    if not result.comparable:
+        why = "their levels differ" if result.levels else "no criterion is the same in both"
+        click.echo(f"Benchmark: the two cannot be compared: {why}")
+    else:
+        left_out = [c.ref for c in result.criteria]
+        click.echo(
+            f"Benchmark: compared on the {len(result.shared)} of {new_total} criteria identical "
+            f"in both" + (f"; left out: {', '.join(left_out)}" if left_out else "")
+        )
