@@ -90,9 +90,17 @@ def parse_unit(text: str) -> tuple[str, ...]:
 class Assessment(Model):
     """One unit's self-assessment against one framework for one period."""
 
-    framework: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*(@[^\s@]+)?$")] = (
-        Field(
-            description="The framework's id, optionally with `@version`, e.g. `edi-maturity@1.0`."
+    framework: Annotated[
+        str,
+        StringConstraints(
+            pattern=r"^([a-z0-9][a-z0-9-]*(@[^\s@]+)?|\.\.?/[^\x00-\x1f\x7f]+\.ya?ml)$",
+            max_length=500,
+        ),
+    ] = Field(
+        description=(
+            "The framework's id, optionally with `@version`, e.g. `edi-maturity@1.0`; or a "
+            "framework file's path relative to this file, starting `./` or `../`, e.g. "
+            "`./inclusive-recruitment.yaml`."
         )
     )
     unit: Name = Field(
@@ -128,6 +136,11 @@ class Assessment(Model):
     @classmethod
     def _unit(cls, value: str) -> str:
         return "/".join(parse_unit(value))
+
+    @property
+    def framework_path(self) -> str | None:
+        """The framework file's relative path, when the framework is named by its path."""
+        return self.framework if self.framework.startswith(("./", "../")) else None
 
     @property
     def framework_id(self) -> str:

@@ -13,7 +13,15 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+    model_validator,
+)
 
 from maturity.core.errors import Loc, Problem, ProblemsError
 
@@ -139,6 +147,24 @@ class Scoring(Model):
         default=None,
         description="Optional level id: the target for plans and benchmarks when none is given.",
     )
+    group_rule: Rule = Field(
+        default=Rule.WEIGHTED_MEAN,
+        description=(
+            "With `groups`: how domains roll up into a group (the choices of `domain_rule`); "
+            "the groups then roll up into the overall result by `overall_rule`."
+        ),
+        strict=False,
+    )
+
+    @model_serializer(mode="wrap")
+    def _leave_out_defaults(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # Keys added after frameworks were first stored are left out at their default, so
+        # the stored definitions (and their content hashes) of existing frameworks stay as
+        # they were.
+        data: dict[str, object] = handler(self)
+        if self.group_rule is Rule.WEIGHTED_MEAN:
+            data.pop("group_rule", None)
+        return data
 
 
 class Metric(Model):
@@ -239,6 +265,18 @@ class Domain(Model):
     criteria: list[Criterion] = Field(min_length=1, description="The domain's criteria, in order.")
 
 
+class Group(Model):
+    """A group of domains scored together: a third tier, such as OWASP SAMM's business functions."""
+
+    id: Slug
+    name: Text = Field(description="The group's name as users see it.")
+    description: Text = Field(description="What the group covers.")
+    weight: float = Field(default=1.0, description="Weight in the overall result (> 0).")
+    domains: list[Slug] = Field(
+        min_length=1, description="The ids of the domains in this group, in order."
+    )
+
+
 class Framework(Model):
     """A maturity framework: the scale, the domains and criteria, and how they are scored."""
 
@@ -255,6 +293,14 @@ class Framework(Model):
     )
     scoring: Scoring = Field(default_factory=Scoring, description="The scoring rule.")
     domains: list[Domain] = Field(min_length=1, description="The domains, in order.")
+    groups: list[Group] = Field(
+        default_factory=list,
+        description=(
+            "Optional groups of domains, for schemes with three tiers (business function > "
+            "practice > stream). Every domain is then in exactly one group; domains roll up "
+            "into groups by `scoring.group_rule`, and groups into the overall result."
+        ),
+    )
 
     model_config = ConfigDict(
         extra="forbid",
@@ -263,6 +309,14 @@ class Framework(Model):
         allow_inf_nan=False,
         ignored_types=(cached_property,),
     )
+
+    @model_serializer(mode="wrap")
+    def _leave_out_defaults(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # As in `Scoring`: keys added later stay out of the dump while empty.
+        data: dict[str, object] = handler(self)
+        if not self.groups:
+            data.pop("groups", None)
+        return data
 
     @model_validator(mode="after")
     def _cross_check(self) -> Framework:
@@ -327,22 +381,31 @@ class Framework(Model):
                 return domain.target or self.scoring.default_target
         return self.scoring.default_target
 
+    def group_of(self, domain_id: str) -> Group | None:
+        """The group a domain belongs to, if the framework has groups."""
+        return next((g for g in self.groups if domain_id in g.domains), None)
+
     def score_range(self) -> tuple[float, float]:
         """The lowest and highest overall score the framework can produce."""
         lo, hi = self.levels[0].points, self.levels[-1].points
-        domain_ranges = []
-        for domain in self.domains:
-            if self.scoring.domain_rule is Rule.SUM:
-                n = len(domain.criteria)
-                domain_ranges.append((min(lo, lo * n), hi * n))
-            else:
-                domain_ranges.append((lo, hi))
-        if self.scoring.overall_rule is Rule.SUM:
-            return (
-                min(min(r[0] for r in domain_ranges), sum(r[0] for r in domain_ranges)),
-                sum(r[1] for r in domain_ranges),
-            )
-        return min(r[0] for r in domain_ranges), max(r[1] for r in domain_ranges)
+        s = self.scoring
+        domains = {d.id: _range(s.domain_rule, [(lo, hi)] * len(d.criteria)) for d in self.domains}
+        if not self.groups:
+            return _range(s.overall_rule, list(domains.values()))
+        groups = [
+            _range(s.group_rule, [domains[d] for d in g.domains if d in domains])
+            for g in self.groups
+        ]
+        return _range(s.overall_rule, groups)
+
+
+def _range(rule: Rule, parts: list[tuple[float, float]]) -> tuple[float, float]:
+    """The lowest and highest score `rule` can make of parts with these ranges."""
+    if not parts:
+        return 0.0, 0.0
+    if rule is Rule.SUM:
+        return min(min(p[0] for p in parts), sum(p[0] for p in parts)), sum(p[1] for p in parts)
+    return min(p[0] for p in parts), max(p[1] for p in parts)
 
 
 def _level_ref(known: list[str], value: str | None, loc: Loc, what: str) -> list[Problem]:
@@ -485,7 +548,50 @@ def cross_check(fw: Framework) -> list[Problem]:
             if crit.metric is not None:
                 problems += _check_metric(crit.metric, ids, (*cloc, "metric"))
 
+    problems += _check_groups(fw)
     problems += _check_bands(fw)
+    return problems
+
+
+def _check_groups(fw: Framework) -> list[Problem]:
+    if not fw.groups:
+        return []
+    problems: list[Problem] = []
+    known = [d.id for d in fw.domains]
+    placed: dict[str, str] = {}
+    seen: set[str] = set()
+    for gi, group in enumerate(fw.groups):
+        loc: Loc = ("groups", gi)
+        if group.id in seen:
+            problems.append(Problem((*loc, "id"), f"group id '{group.id}' is used twice"))
+        seen.add(group.id)
+        if group.weight <= 0:
+            problems.append(
+                Problem((*loc, "weight"), f"weight must be more than 0, not {group.weight:g}")
+            )
+        for k, domain_id in enumerate(group.domains):
+            if domain_id not in known:
+                problems.append(
+                    Problem(
+                        (*loc, "domains", k),
+                        f"no domain '{domain_id}'; the domains are {', '.join(known)}",
+                    )
+                )
+            elif domain_id in placed:
+                problems.append(
+                    Problem(
+                        (*loc, "domains", k),
+                        f"domain '{domain_id}' is already in group '{placed[domain_id]}'; "
+                        "each domain is in one group",
+                    )
+                )
+            else:
+                placed[domain_id] = group.id
+    left = [d for d in known if d not in placed]
+    if left:
+        problems.append(
+            Problem(("groups",), f"domains in no group: {', '.join(left)}; put each in one group")
+        )
     return problems
 
 

@@ -75,6 +75,15 @@ class DomainScore(Result):
     )
 
 
+class GroupScore(Result):
+    """One group's outcome, for frameworks with groups of domains."""
+
+    id: str
+    score: float | None = Field(description="The group score; None when nothing in it applies.")
+    level: str | None = Field(description="The group's level; None when nothing in it applies.")
+    completeness: float = Field(description="Share of applicable criteria answered, 0 to 1.")
+
+
 class OverallScore(Result):
     score: float | None
     level: str | None
@@ -97,6 +106,9 @@ class Score(Result):
     overall: OverallScore
     domains: list[DomainScore]
     criteria: list[CriterionScore]
+    groups: list[GroupScore] = Field(
+        default_factory=list, description="Groups of domains, when the framework has them."
+    )
 
     def domain(self, domain_id: str) -> DomainScore:
         return next(d for d in self.domains if d.id == domain_id)
@@ -112,7 +124,7 @@ class _Part:
     score: float
     weight: float
     rank: int
-    count: int  # criteria summed into `score` (1 unless it is a `sum`), to read it per criterion
+    count: float  # criteria summed into `score` (1 unless it is a `sum`), to read it per criterion
 
 
 def _combine(rule: Rule, values: Sequence[float], weights: Sequence[float]) -> float:
@@ -205,7 +217,8 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
     spreads = spreads or {}
     criteria: list[CriterionScore] = []
     domains: list[DomainScore] = []
-    domain_parts: list[_Part] = []
+    domain_parts: dict[str, _Part] = {}
+    tallies: dict[str, tuple[int, int]] = {}
     total_answered = total_applicable = 0
     for domain in fw.domains:
         parts: list[_Part] = []
@@ -239,10 +252,12 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
                 else rolled[1] >= fw.rank[target],
             )
         )
+        tallies[domain.id] = (answered, applicable)
         if rolled is not None:
             summed = len(parts) if fw.scoring.domain_rule is Rule.SUM else 1
-            domain_parts.append(_Part(rolled[0], domain.weight, rolled[1], summed))
-    overall = _roll_up(fw, fw.scoring.overall_rule, domain_parts)
+            domain_parts[domain.id] = _Part(rolled[0], domain.weight, rolled[1], summed)
+    groups, top_parts = _groups(fw, domain_parts, tallies)
+    overall = _roll_up(fw, fw.scoring.overall_rule, top_parts)
     return Score.model_construct(
         framework=FrameworkRef.model_construct(id=fw.id, version=fw.version),
         unit=assessment.unit,
@@ -256,7 +271,39 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
         ),
         domains=domains,
         criteria=criteria,
+        groups=groups,
     )
+
+
+def _groups(
+    fw: Framework, domain_parts: dict[str, _Part], tallies: dict[str, tuple[int, int]]
+) -> tuple[list[GroupScore], list[_Part]]:
+    """Group scores, and the parts the overall result rolls up: groups, or else domains."""
+    if not fw.groups:
+        return [], list(domain_parts.values())
+    rule = fw.scoring.group_rule
+    scores: list[GroupScore] = []
+    parts: list[_Part] = []
+    for group in fw.groups:
+        inner = [domain_parts[d] for d in group.domains if d in domain_parts]
+        rolled = _roll_up(fw, rule, inner)
+        answered = sum(tallies[d][0] for d in group.domains)
+        applicable = sum(tallies[d][1] for d in group.domains)
+        scores.append(
+            GroupScore.model_construct(
+                id=group.id,
+                score=None if rolled is None else rolled[0],
+                level=None if rolled is None else fw.level_ids[rolled[1]],
+                completeness=answered / applicable if applicable else 1.0,
+            )
+        )
+        if rolled is not None:
+            counts = [p.count for p in inner]
+            # A group's score read per criterion: a sum of the domains' criteria, or the
+            # domains' average size for the averaging rules.
+            count = sum(counts) if rule is Rule.SUM else sum(counts) / len(counts)
+            parts.append(_Part(rolled[0], group.weight, rolled[1], count))
+    return scores, parts
 
 
 def _merge_ranks(rule: MergeRule, ranks: list[int]) -> int:

@@ -151,6 +151,21 @@ def load_framework(ref: str) -> Framework:
     return framework
 
 
-def framework_for(assessment: Assessment, override: str | None = None) -> Framework:
-    """The framework an assessment names, or `override` (a path or id) when given."""
+def framework_for(
+    assessment: Assessment, override: str | None = None, base: Path | None = None
+) -> Framework:
+    """The framework an assessment names, or `override` (a path or id) when given.
+
+    A framework named by a relative path (`./inclusive-recruitment.yaml`) is found next
+    to the assessment file, in folder `base`.
+    """
+    if override is None and assessment.framework_path is not None:
+        return load_framework(str((base or Path()) / assessment.framework_path))
     return load_framework(override or assessment.framework)
+
+
+def by_reference(assessment: Assessment, fw: Framework) -> Assessment:
+    """The assessment naming its framework as `id@version`: how the store and reports name it."""
+    if assessment.framework_path is None:
+        return assessment
+    return assessment.model_copy(update={"framework": fw.ref})

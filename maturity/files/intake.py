@@ -17,7 +17,7 @@ from maturity.core.assessment import Assessment, check_against, normalise_levels
 from maturity.core.errors import InvalidFileError, MaturityError, Problem
 from maturity.core.framework import Framework
 from maturity.core.scoring import Score, merge, score
-from maturity.files.catalog import framework_for
+from maturity.files.catalog import by_reference, framework_for
 from maturity.files.loading import Source, explain, read
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def _problems_beyond(source: Source, exc: ValidationError) -> list[str]:
         _drop(data, loc)
     try:
         partial = Assessment.model_validate(data)
-        fw = framework_for(partial)
+        fw = framework_for(partial, base=Path(source.name).parent)
     except (ValidationError, MaturityError):
         return []
     problems = check_against(fw, normalise_levels(fw, partial))
@@ -95,7 +95,7 @@ def load_assessment(path: Path, framework: str | None = None) -> tuple[Assessmen
     """Read an assessment and check it against its framework; every problem is one line."""
     assessment, source = read_assessment(path)
     try:
-        fw = framework_for(assessment, framework)
+        fw = framework_for(assessment, framework, base=path.parent)
     except InvalidFileError:
         raise
     except MaturityError as exc:
@@ -106,7 +106,7 @@ def load_assessment(path: Path, framework: str | None = None) -> tuple[Assessmen
         raise InvalidFileError(
             [f"{path}: {exc}" if source is None else source.message(problem)]
         ) from None
-    assessment = normalise_levels(fw, assessment)
+    assessment = normalise_levels(fw, by_reference(assessment, fw))
     problems = check_against(fw, assessment)
     if problems:
         if source is None:
