@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,7 +96,11 @@ def to_table(result: Score) -> str:
     if split:
         lines += ["", "Respondents disagree (2 or more levels apart):"]
         lines += [f"  {_fit(c.id, 40)}: {c.spread} levels apart" for c in split]
-    missing = [c.id for c in result.criteria if not c.answered]
+    scoped = [c for c in result.criteria if c.out_of_scope is not None]
+    if scoped:
+        lines += ["", f"Out of scope ({len(scoped)}), left out of the scores:"]
+        lines += ["  " + textwrap.shorten(f"{c.id}: {c.out_of_scope}", 76) for c in scoped]
+    missing = [c.id for c in result.criteria if not c.answered and c.out_of_scope is None]
     if missing:
         lines += ["", f"Not answered ({len(missing)}), counted at the lowest level:"]
         lines += [f"  {_fit(ref, 76)}" for ref in missing]

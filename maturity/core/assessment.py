@@ -11,7 +11,13 @@ import re
 from datetime import date
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import (
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    field_validator,
+    model_serializer,
+)
 
 from maturity.core.errors import Problem
 from maturity.core.framework import NOT_APPLICABLE, Framework, Model, Text, Unit
@@ -125,6 +131,27 @@ class Assessment(Model):
             "Answers keyed by criterion id `domain.criterion`. Missing ones count as incomplete."
         ),
     )
+    out_of_scope: dict[str, Text] = Field(
+        default_factory=dict,
+        description=(
+            "Criteria (`domain.criterion`) or whole domains (`domain`) that do not apply to this "
+            "unit, each with the reason. Like `not_applicable`, they leave the denominator; "
+            "outputs list them with the reason."
+        ),
+    )
+
+    @model_serializer(mode="wrap")
+    def _leave_out_defaults(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # Left out while empty, so the content hashes of stored assessments stay as they were.
+        data: dict[str, object] = handler(self)
+        if not self.out_of_scope:
+            data.pop("out_of_scope", None)
+        return data
+
+    def scope_reason(self, ref: str) -> str | None:
+        """Why criterion `ref` (`domain.criterion`) is out of scope, or None when it is in."""
+        found = self.out_of_scope.get(ref)
+        return found if found is not None else self.out_of_scope.get(ref.split(".", 1)[0])
 
     @field_validator("period")
     @classmethod
@@ -211,6 +238,25 @@ def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
         )
     levels = [*fw.level_ids, NOT_APPLICABLE]
     known = list(fw.criteria)
+    domains = [d.id for d in fw.domains]
+    for key in assessment.out_of_scope:
+        if key not in fw.criteria and key not in domains:
+            problems.append(
+                Problem(
+                    ("out_of_scope", key),
+                    f"no such criterion or domain{did_you_mean(key, known + domains)}",
+                )
+            )
+    for ref, response in assessment.responses.items():
+        reason = assessment.scope_reason(ref) if ref in fw.criteria else None
+        if reason is not None and response.answered:
+            problems.append(
+                Problem(
+                    ("responses", ref),
+                    "this criterion is out of scope for the unit (see out_of_scope); "
+                    "remove its answer or the out_of_scope entry",
+                )
+            )
     for ref, response in assessment.responses.items():
         loc = ("responses", ref)
         if ref not in fw.criteria:

@@ -56,6 +56,11 @@ class CriterionScore(Result):
         default=None, description="Whether the value meets the metric target."
     )
     spread: int = Field(default=0, description="How many levels apart the respondents' claims are.")
+    out_of_scope: str | None = Field(
+        default=None,
+        description="Why the criterion is out of scope for the unit; it then counts as "
+        "`not_applicable`.",
+    )
 
 
 class DomainScore(Result):
@@ -225,7 +230,18 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
         answered = applicable = 0
         for criterion in domain.criteria:
             ref = f"{domain.id}.{criterion.id}"
-            result = effective_level(fw, ref, assessment.responses.get(ref))
+            reason = assessment.scope_reason(ref)
+            if reason is not None:
+                result = CriterionScore.model_construct(
+                    id=ref,
+                    answered=False,
+                    claimed=None,
+                    level=NOT_APPLICABLE,
+                    score=None,
+                    out_of_scope=reason,
+                )
+            else:
+                result = effective_level(fw, ref, assessment.responses.get(ref))
             if ref in spreads:
                 result = result.model_copy(update={"spread": spreads[ref]})
             criteria.append(result)
@@ -389,6 +405,12 @@ def merge(fw: Framework, assessments: Sequence[Assessment]) -> tuple[Assessment,
         update={
             "responses": responses,
             "respondents": sum(a.respondents for a in assessments),
+            # Out of scope for any respondent is out of scope for the unit; of differing
+            # reasons the first in order is kept, whatever the respondents' order.
+            "out_of_scope": {
+                key: min(a.out_of_scope[key] for a in assessments if key in a.out_of_scope)
+                for key in sorted({k for a in assessments for k in a.out_of_scope})
+            },
             "completed_on": max(
                 (a.completed_on for a in assessments if a.completed_on), default=None
             ),
