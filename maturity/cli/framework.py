@@ -40,15 +40,15 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
         maturity framework validate --strict my-framework.yaml
     """
     from maturity.core.crosswalk import check_maps_to
-    from maturity.core.framework import Framework, guidance_warnings
-    from maturity.files.loading import load
+    from maturity.core.framework import guidance_warnings
+    from maturity.files.framework_check import load_framework_file
     from maturity.files.references import load_references
 
     references = load_references()
     failed: list[str] = []
     for path in paths:
         try:
-            fw, source = load(path, Framework)
+            fw, source = load_framework_file(path)
         except InvalidFileError as exc:
             failed += exc.lines
             continue

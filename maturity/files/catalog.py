@@ -18,7 +18,7 @@ from maturity.core import framework as framework_module
 from maturity.core.assessment import Assessment
 from maturity.core.errors import MaturityError
 from maturity.core.framework import Framework
-from maturity.files.loading import load
+from maturity.files.framework_check import load_framework_file
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -126,7 +126,7 @@ def _read_framework_file(path: Path) -> Framework:
                 return cached
         except Exception:  # any damaged or stale copy: it costs only a slower start
             pass
-    framework, _ = load(path, Framework)
+    framework, _ = load_framework_file(path)
     if cache is not None:
         try:
             cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

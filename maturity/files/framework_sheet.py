@@ -23,11 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from maturity.core.errors import InvalidFileError, Loc, MaturityError, Problem
 from maturity.core.framework import Framework
-from maturity.files.loading import Source, explain
+from maturity.files.loading import Source
 from maturity.files.output import slug
 
 MAX_CSV_BYTES = 5 * 2**20
@@ -274,11 +272,9 @@ def framework_from_rows(
     if reading.problems:
         raise InvalidFileError(reading.problems)
     reading.data["domains"] = list(domains.values())
-    source = SheetSource(name, sheet, reading.data, reading.cells)
-    try:
-        return Framework.model_validate(reading.data)
-    except ValidationError as exc:
-        raise InvalidFileError(explain(source, exc)) from None
+    from maturity.files.framework_check import check_framework
+
+    return check_framework(SheetSource(name, sheet, reading.data, reading.cells))
 
 
 def import_framework(
