@@ -109,3 +109,18 @@ def test_a_formula_in_the_workbook_is_refused(cli: Callable[..., Result], tmp_pa
     assert result.stderr == (
         f"Error: {book}: sheet 'Sheet', cell B2: a formula; type the text itself\n"
     )
+
+
+def test_a_line_break_in_the_name_stays_in_the_comment(
+    cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    source = tmp_path / "f.csv"
+    source.write_text(CSV)
+    out = tmp_path / "f.yaml"
+    result = cli("framework", "import", source, "--name", "Ours\nid: forged", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text().splitlines()[0] == (
+        "# Ours id: forged, imported from f.csv by `maturity framework import`."
+    )
+    fw, _ = load(out, Framework)
+    assert fw.id == "f" and fw.name == "Ours\nid: forged"

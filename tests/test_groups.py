@@ -190,3 +190,13 @@ def test_a_missing_framework_file_is_one_located_line(
     result = cli("score", path)
     assert result.exit_code == 1
     assert result.stderr == f"Error: {path}:1: framework: {tmp_path}/nowhere.yaml: no such file\n"
+
+
+def test_show_names_the_groups_and_their_rules(cli: Callable[..., Result]) -> None:
+    lines = cli("framework", "show", PUBLISHED / "owasp-samm.yaml").stdout.splitlines()
+    assert lines[4:6] == [
+        "Scoring: criteria -> domain: mean; domains -> group: mean; groups -> overall: mean; "
+        "respondents: median",
+        "Group Governance [governance]: strategy-and-metrics, policy-and-compliance, "
+        "education-and-guidance",
+    ]

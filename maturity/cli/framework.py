@@ -118,6 +118,11 @@ def show(ref: str, fmt: str) -> None:
     click.echo("")
     click.echo("Levels: " + ", ".join(f"{lv.name} ({lv.points:g})" for lv in fw.levels))
     rules = f"criteria -> domain: {s.domain_rule.value}; domains -> overall: {s.overall_rule.value}"
+    if fw.groups:
+        rules = (
+            f"criteria -> domain: {s.domain_rule.value}; domains -> group: "
+            f"{s.group_rule.value}; groups -> overall: {s.overall_rule.value}"
+        )
     click.echo(f"Scoring: {rules}; respondents: {s.respondents_rule.value}")
     if s.bands:
         click.echo(
@@ -129,6 +134,9 @@ def show(ref: str, fmt: str) -> None:
                 for b in s.bands
             )
         )
+    for group in fw.groups:
+        line = f"Group {group.name} [{group.id}]: {', '.join(group.domains)}"
+        click.echo(textwrap.shorten(line, 100))
     if s.evidence_required_from:
         level = fw.level(s.evidence_required_from).name
         click.echo(f"Evidence rule: claims of {level} or above need evidence")
@@ -204,8 +212,10 @@ def import_command(
     dangling = [source.message(p) for p in check_maps_to(fw, load_references())]
     if dangling:
         raise InvalidFileError(dangling)
+    # One comment line: a line break in a name must not start YAML of its own.
+    named = " ".join(f"{fw.name}, imported from {path.name}".split())
     header = (
-        f"# {fw.name}, imported from {path.name} by `maturity framework import`.\n"
+        f"# {named} by `maturity framework import`.\n"
         "# Every key is described in frameworks/FORMAT.md.\n"
     )
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
