@@ -200,3 +200,24 @@ def test_show_names_the_groups_and_their_rules(cli: Callable[..., Result]) -> No
         "Group Governance [governance]: strategy-and-metrics, policy-and-compliance, "
         "education-and-guidance",
     ]
+
+
+def test_the_word_board_pack_has_the_group_table(tmp_path: Path) -> None:
+    import docx
+
+    from maturity.reports.word import board_docx
+
+    fw = Framework.model_validate(grouped())
+    scores = [
+        scored(fw, "C/P/U1", {"d1.c1": "l4", "d2.c2": "l2", "d3.c3": "l2", "d4.c4": "l2"}),
+        scored(fw, "C/P/U2", {"d1.c1": "l2", "d2.c2": "l2", "d3.c3": "l2", "d4.c4": "l2"}),
+    ]
+    path = tmp_path / "board.docx"
+    board_docx(build_board(scores, [fw], "2025/26"), path, on=dt.date(2026, 11, 23))
+    document = docx.Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    assert "Maturity by unit and group, 2025/26" in texts
+    grid = next(t for t in document.tables if t.rows[0].cells[1].text == "A")
+    assert [c.text for c in grid.rows[0].cells] == ["Unit", "A", "B"]
+    assert grid.rows[-1].cells[0].text == "P / U2"
+    assert grid.rows[-1].cells[1].text.endswith("L2 1.00")
