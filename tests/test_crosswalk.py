@@ -238,3 +238,22 @@ def test_reference_set_files_are_checked_like_frameworks(tmp_path: Path) -> None
     with pytest.raises(InvalidFileError) as caught:
         reference_set(str(path))
     assert caught.value.lines == [f"{path}:7: item 'one' > id: item id 'one' is used twice"]
+
+
+def test_an_item_whose_criteria_are_all_out_of_scope_is_not_judged() -> None:
+    from maturity.core.assessment import Assessment
+    from maturity.core.scoring import score
+
+    fw = load_framework("edi-maturity")
+    assessment = Assessment.model_validate(
+        {
+            "framework": "edi-maturity",
+            "unit": "C/U",
+            "period": "2025/26",
+            "out_of_scope": {"services.supplier-diversity": "Buys nothing"},
+        }
+    )
+    result = crosswalk(fw, charter(), [score(fw, assessment)], "C/U", "2025/26")
+    pledge7 = result.items[6]
+    assert pledge7.coverage == "not judged"
+    assert pledge7.criteria[0].level == "not_applicable"

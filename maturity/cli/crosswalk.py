@@ -151,7 +151,10 @@ def to_table(result: Crosswalk, fw: Framework) -> str:
         lines.append(f"  {status}{count}")
         for c in item.criteria:
             target = f", target {fw.level(c.target).name}" if c.target else ""
-            mark = {True: "at target", False: "below target", None: "no target"}[c.at_target]
+            if c.at_target is None:
+                mark = "no target" if c.target is None else "not judged"
+            else:
+                mark = "at target" if c.at_target else "below target"
             units = ""
             if c.units is not None:
                 at = "" if c.units_at_target is None else f"{c.units_at_target} of "

@@ -148,7 +148,7 @@ class Standing(Result):
     )
 
 
-Coverage = Literal["met", "partly met", "not met", "not covered"]
+Coverage = Literal["met", "partly met", "not met", "not judged", "not covered"]
 
 
 class ItemCoverage(Result):
@@ -160,8 +160,9 @@ class ItemCoverage(Result):
     criteria: list[Standing]
     at_target: int = Field(description="Mapped criteria at target.")
     coverage: Coverage = Field(
-        description="`met` (all mapped criteria at target), `partly met`, `not met`, or "
-        "`not covered` (no criterion maps to it)."
+        description="`met` (all mapped criteria at target), `partly met`, `not met`, `not "
+        "judged` (no mapped criterion has both a level and a target: out of scope, not "
+        "applicable, or no target set), or `not covered` (no criterion maps to it)."
     )
 
 
@@ -233,7 +234,9 @@ def crosswalk(
         coverage: Coverage
         if not standings:
             coverage = "not covered"
-        elif judged and met == len(judged):
+        elif not judged:
+            coverage = "not judged"
+        elif met == len(judged):
             coverage = "met"
         elif met:
             coverage = "partly met"

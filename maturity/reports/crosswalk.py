@@ -9,7 +9,13 @@ from maturity.core.crosswalk import Crosswalk
 from maturity.core.framework import NOT_APPLICABLE, Framework
 
 TEMPLATE = "crosswalk.html.j2"
-RAGS = {"met": "green", "partly met": "amber", "not met": "red", "not covered": "red"}
+RAGS = {
+    "met": "green",
+    "partly met": "amber",
+    "not met": "red",
+    "not judged": "grey",
+    "not covered": "red",
+}
 
 
 def context(result: Crosswalk, fw: Framework, organisation: str) -> dict[str, Any]:
@@ -34,7 +40,7 @@ def context(result: Crosswalk, fw: Framework, organisation: str) -> dict[str, An
         "framework_name": fw.name,
         "counts": counts,
         "rags": RAGS,
-        "shapes": RAG_SHAPES,
+        "shapes": {**RAG_SHAPES, "grey": "–"},
         "level_name": level_name,
         "inline_css": None,
     }
