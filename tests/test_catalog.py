@@ -73,4 +73,4 @@ def test_a_damaged_copy_falls_back_to_the_file(cache: Path) -> None:
     fresh(SMALL)
     (kept,) = cache.glob("framework-*.pickle")
     kept.write_bytes(b"not a pickle")
-    assert fresh(SMALL).id == catalog.load(SMALL, catalog.Framework)[0].id
+    assert fresh(SMALL).id == catalog.load_framework_file(SMALL)[0].id

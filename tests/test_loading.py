@@ -27,7 +27,8 @@ BROKEN = {
     "missing-descriptor": "62: domain 'services' > criterion 'access' > descriptors: missing "
     "descriptors for high; every criterion describes every level",
     "overlapping-bands": "26: scoring > bands 3: bands 'Silver' (2 to 2.6) and 'Gold' (2.5 to 3) "
-    "overlap; each score must fall in one band",
+    "overlap; each score must fall in one band (leave out `max` to run a band up to the next "
+    "one's start)",
     "unquoted-no": "12: level 'mid' > name: YAML reads an unquoted No as true/false; write 'No' "
     "in quotes",
     "wrong-type": "56: domain 'services' > weight: expected a number, found 'double'",

@@ -41,6 +41,7 @@ COMMANDS = {
     "unit": "maturity.cli.unit:unit",
     "serve": "maturity.cli.serve:serve",
     "user": "maturity.cli.serve:user_group",
+    "crosswalk": "maturity.cli.crosswalk:crosswalk_command",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,6 +76,13 @@ def to_table(result: Score) -> str:
         "",
         f"{'DOMAIN':<24} {'SCORE':>6}  {'LEVEL':<12} {'TARGET':<12} {'DONE':>5}  MET",
     ]
+    if result.groups:
+        lines[-1:-1] = [f"{'GROUP':<24} {'SCORE':>6}  {'LEVEL':<12} {'':<12} {'DONE':>5}"]
+        lines[-1:-1] = [
+            f"{_fit(g.id, 24):<24} {_num(g.score):>6}  {_fit(g.level or 'n/a', 12):<12} "
+            f"{'':<12} {g.completeness:>5.0%}".rstrip()
+            for g in result.groups
+        ] + [""]
     for d in result.domains:
         met = "-" if d.target_met is None else ("yes" if d.target_met else "no")
         lines.append(
@@ -96,7 +104,11 @@ def to_table(result: Score) -> str:
     if result.carried_over:
         lines += ["", f"{result.carried_over} answers carried over, not yet reviewed:"]
         lines += [f"  {_fit(c.id, 76)}" for c in result.criteria if c.carried_over]
-    missing = [c.id for c in result.criteria if not c.answered]
+    scoped = [c for c in result.criteria if c.out_of_scope is not None]
+    if scoped:
+        lines += ["", f"Out of scope ({len(scoped)}), left out of the scores:"]
+        lines += ["  " + textwrap.shorten(f"{c.id}: {c.out_of_scope}", 76) for c in scoped]
+    missing = [c.id for c in result.criteria if not c.answered and c.out_of_scope is None]
     if missing:
         lines += ["", f"Not answered ({len(missing)}), counted at the lowest level:"]
         lines += [f"  {_fit(ref, 76)}" for ref in missing]
@@ -116,7 +128,7 @@ def _why(c: CriterionScore) -> str:
 
 
 def to_csv(results: list[Score]) -> str:
-    """Long-format CSV: one row per result and scope (overall, each domain, each criterion)."""
+    """Long-format CSV: one row per result and scope (overall, each group, domain and criterion)."""
     from maturity.files.output import csv_text
 
     header = ["unit", "period", "framework", "version", "scope", "id", "score", "level",
@@ -138,6 +150,10 @@ def to_csv(results: list[Score]) -> str:
                 o.rating,
             ]
         )
+        rows += [
+            [*head, "group", g.id, _round(g.score), g.level, "", "", _round(g.completeness), ""]
+            for g in r.groups
+        ]
         rows += [
             [*head, "domain", d.id, _round(d.score), d.level, "", "", _round(d.completeness), ""]
             for d in r.domains

@@ -11,7 +11,14 @@ import re
 from datetime import date
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from maturity.core import limits
 from maturity.core.errors import Problem, ProblemsError, shown
@@ -147,9 +154,17 @@ def parse_unit(text: str) -> tuple[str, ...]:
 class Assessment(Model):
     """One unit's self-assessment against one framework for one period."""
 
-    framework: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*(@[^\s@]+)?$")] = (
-        Field(
-            description="The framework's id, optionally with `@version`, e.g. `edi-maturity@1.0`."
+    framework: Annotated[
+        str,
+        StringConstraints(
+            pattern=r"^([a-z0-9][a-z0-9-]*(@[^\s@]+)?|\.\.?/[^\x00-\x1f\x7f]+\.ya?ml)$",
+            max_length=500,
+        ),
+    ] = Field(
+        description=(
+            "The framework's id, optionally with `@version`, e.g. `edi-maturity@1.0`; or a "
+            "framework file's path relative to this file, starting `./` or `../`, e.g. "
+            "`./inclusive-recruitment.yaml`."
         )
     )
     unit: Name = Field(
@@ -201,6 +216,28 @@ class Assessment(Model):
         ),
     )
 
+    out_of_scope: dict[str, Text] = Field(
+        default_factory=dict,
+        description=(
+            "Criteria (`domain.criterion`) or whole domains (`domain`) that do not apply to this "
+            "unit, each with the reason. Like `not_applicable`, they leave the denominator; "
+            "outputs list them with the reason."
+        ),
+    )
+
+    @model_serializer(mode="wrap")
+    def _leave_out_defaults(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # Left out while empty, so the content hashes of stored assessments stay as they were.
+        data: dict[str, object] = handler(self)
+        if not self.out_of_scope:
+            data.pop("out_of_scope", None)
+        return data
+
+    def scope_reason(self, ref: str) -> str | None:
+        """Why criterion `ref` (`domain.criterion`) is out of scope, or None when it is in."""
+        found = self.out_of_scope.get(ref)
+        return found if found is not None else self.out_of_scope.get(ref.split(".", 1)[0])
+
     @field_validator("period")
     @classmethod
     def _period(cls, value: str) -> str:
@@ -232,6 +269,11 @@ class Assessment(Model):
                     ]
                 )
         return self
+
+    @property
+    def framework_path(self) -> str | None:
+        """The framework file's relative path, when the framework is named by its path."""
+        return self.framework if self.framework.startswith(("./", "../")) else None
 
     @property
     def framework_id(self) -> str:
@@ -324,6 +366,25 @@ def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
         if lens_id not in fw.lens_names:
             problems.append(Problem(("lens_people", lens_id), _no_lens(fw, lens_id)))
     unknown = 0
+    domains = [d.id for d in fw.domains]
+    for key in assessment.out_of_scope:
+        if key not in fw.criteria and key not in domains:
+            problems.append(
+                Problem(
+                    ("out_of_scope", key),
+                    f"no such criterion or domain{did_you_mean(key, known + domains)}",
+                )
+            )
+    for ref, response in assessment.responses.items():
+        reason = assessment.scope_reason(ref) if ref in fw.criteria else None
+        if reason is not None and response.answered:
+            problems.append(
+                Problem(
+                    ("responses", ref),
+                    "this criterion is out of scope for the unit (see out_of_scope); "
+                    "remove its answer or the out_of_scope entry",
+                )
+            )
     for ref, response in assessment.responses.items():
         loc = ("responses", ref)
         if ref not in fw.criteria:

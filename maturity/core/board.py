@@ -87,6 +87,22 @@ class DomainInfo(Model):
     target: str | None = Field(description="The domain's target level id, if any.")
 
 
+class GroupInfo(Model):
+    """A group of domains, for frameworks with three tiers."""
+
+    id: str
+    name: str
+    domains: list[str] = Field(description="The domain ids in the group.")
+
+
+class GroupCell(Model):
+    """One unit's level in one group of domains."""
+
+    group: str
+    level: str | None = Field(description="Level id; None when nothing in it applies.")
+    score: float | None
+
+
 class HeatCell(Model):
     """One unit's level in one domain."""
 
@@ -112,6 +128,9 @@ class UnitRow(Model):
     overall_level: str | None
     overall_score: float | None
     cells: list[HeatCell]
+    groups: list[GroupCell] = Field(
+        default_factory=list, description="Levels per group, for frameworks with groups."
+    )
     since: str | None = Field(description="The previous period compared with, if any.")
     change: float | None = Field(description="Change in the overall score since then.")
     levels_moved: int | None = Field(description="Change in the overall level, in levels.")
@@ -199,6 +218,9 @@ class BoardPack(Model):
     periods: list[str] = Field(description="The periods the trend covers, oldest first.")
     levels: list[LevelInfo]
     domains: list[DomainInfo]
+    groups: list[GroupInfo] = Field(
+        default_factory=list, description="Groups of domains, for frameworks with three tiers."
+    )
     units: list[UnitRow] = Field(description="In organisation order: departments before services.")
     trends: list[TrendLine]
     distribution: list[Distribution]
@@ -257,6 +279,10 @@ def _unit_row(fw: Framework, row: Row, previous: Row | None, goals: Mapping[str,
         overall_level=row.overall.level,
         overall_score=row.overall.score,
         cells=cells,
+        groups=[
+            GroupCell(group=g.id, level=row.group_levels.get(g.id), score=row.groups.get(g.id))
+            for g in fw.groups
+        ],
         since=row.change.since if row.change else None,
         change=change,
         levels_moved=moved,
@@ -494,6 +520,7 @@ def build_board(
             for i, lv in enumerate(fw.levels)
         ],
         domains=[DomainInfo(id=d.id, name=d.name, target=goals.get(d.id)) for d in fw.domains],
+        groups=[GroupInfo(id=g.id, name=g.name, domains=g.domains) for g in fw.groups],
         units=rows,
         trends=trends,
         distribution=dist,

@@ -13,7 +13,15 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+    model_validator,
+)
 
 from maturity.core import limits
 from maturity.core.errors import Loc, Problem, ProblemsError
@@ -130,7 +138,14 @@ class Band(Model):
 
     name: Text = Field(description="The rating's name, e.g. `Strong`.")
     min: Number = Field(description="Lowest overall score in this band (inclusive).")
-    max: Number = Field(description="Highest overall score in this band (inclusive).")
+    max: Number | None = Field(
+        default=None,
+        description=(
+            "Highest overall score in this band (inclusive). Leave out to let the band run up "
+            "to the next band's `min` (not included), or to the top score for the last band, "
+            "as published banding tables read (`Developing` from 8, `Achieving` from 22)."
+        ),
+    )
 
 
 class Lens(Model):
@@ -203,6 +218,24 @@ class Scoring(Model):
             "scored) or `lowest` (a criterion counts at no more than its lowest lens rating)."
         ),
     )
+    group_rule: Rule = Field(
+        default=Rule.WEIGHTED_MEAN,
+        description=(
+            "With `groups`: how domains roll up into a group (the choices of `domain_rule`); "
+            "the groups then roll up into the overall result by `overall_rule`."
+        ),
+        strict=False,
+    )
+
+    @model_serializer(mode="wrap")
+    def _leave_out_defaults(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # Keys added after frameworks were first stored are left out at their default, so
+        # the stored definitions (and their content hashes) of existing frameworks stay as
+        # they were.
+        data: dict[str, object] = handler(self)
+        if self.group_rule is Rule.WEIGHTED_MEAN:
+            data.pop("group_rule", None)
+        return data
 
 
 class Metric(Model):
@@ -263,20 +296,25 @@ class Criterion(Model):
     evidence: dict[Slug, Text] = Field(
         default_factory=dict,
         description=(
-            "Evidence guidance per level id: what evidence shows the level. Every level except "
-            "the lowest."
+            "Optional evidence guidance per level id: what evidence shows the level, for levels "
+            "above the lowest. `maturity framework validate` warns about levels left out."
         ),
     )
     actions: dict[Slug, list[Text]] = Field(
         default_factory=dict,
         description=(
-            "Suggested actions for moving up from each level, keyed by the level moved from. "
-            "Every level except the highest."
+            "Optional suggested actions for moving up from each level, keyed by the level moved "
+            "from (any level but the highest). Where none is given a plan says the framework "
+            "suggests none; `maturity framework validate` warns about levels left out."
         ),
     )
     maps_to: list[Text] = Field(
         default_factory=list,
-        description="Optional references to other frameworks' items, e.g. a Race at Work pledge.",
+        description=(
+            "Optional references to other schemes' items. A reference set's item is cited as "
+            "`race-at-work-charter/pledge-2` or in words as the set is cited (`Race at Work "
+            "Charter pledge 2: ...`) and must exist; other text is kept as it is."
+        ),
     )
     metric: Metric | None = Field(
         default=None,
@@ -307,6 +345,18 @@ class Domain(Model):
     criteria: list[Criterion] = Field(min_length=1, description="The domain's criteria, in order.")
 
 
+class Group(Model):
+    """A group of domains scored together: a third tier, such as OWASP SAMM's business functions."""
+
+    id: Slug
+    name: Text = Field(description="The group's name as users see it.")
+    description: Text = Field(description="What the group covers.")
+    weight: float = Field(default=1.0, description="Weight in the overall result (> 0).")
+    domains: list[Slug] = Field(
+        min_length=1, description="The ids of the domains in this group, in order."
+    )
+
+
 class Framework(Model):
     """A maturity framework: the scale, the domains and criteria, and how they are scored."""
 
@@ -332,6 +382,14 @@ class Framework(Model):
             "characteristics or local ones such as care experience."
         ),
     )
+    groups: list[Group] = Field(
+        default_factory=list,
+        description=(
+            "Optional groups of domains, for schemes with three tiers (business function > "
+            "practice > stream). Every domain is then in exactly one group; domains roll up "
+            "into groups by `scoring.group_rule`, and groups into the overall result."
+        ),
+    )
 
     model_config = ConfigDict(
         extra="forbid",
@@ -340,6 +398,14 @@ class Framework(Model):
         allow_inf_nan=False,
         ignored_types=(cached_property,),
     )
+
+    @model_serializer(mode="wrap")
+    def _leave_out_defaults(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # As in `Scoring`: keys added later stay out of the dump while empty.
+        data: dict[str, object] = handler(self)
+        if not self.groups:
+            data.pop("groups", None)
+        return data
 
     @model_validator(mode="after")
     def _cross_check(self) -> Framework:
@@ -395,6 +461,13 @@ class Framework(Model):
                 found = band.name
         return found
 
+    def band_text(self, band: Band) -> str:
+        """The scores a band covers, in words: `8 to 21`, `8 to under 22`, `33 upwards`."""
+        if band.max is not None:
+            return f"{band.min:g} to {band.max:g}"
+        above = [b.min for b in self.scoring.bands if b.min > band.min]
+        return f"{band.min:g} to under {min(above):g}" if above else f"{band.min:g} upwards"
+
     def target_for(self, domain_id: str) -> str | None:
         """The target level id for a domain: its own, else the framework's default."""
         for domain in self.domains:
@@ -402,22 +475,31 @@ class Framework(Model):
                 return domain.target or self.scoring.default_target
         return self.scoring.default_target
 
+    def group_of(self, domain_id: str) -> Group | None:
+        """The group a domain belongs to, if the framework has groups."""
+        return next((g for g in self.groups if domain_id in g.domains), None)
+
     def score_range(self) -> tuple[float, float]:
         """The lowest and highest overall score the framework can produce."""
         lo, hi = self.levels[0].points, self.levels[-1].points
-        domain_ranges = []
-        for domain in self.domains:
-            if self.scoring.domain_rule is Rule.SUM:
-                n = len(domain.criteria)
-                domain_ranges.append((min(lo, lo * n), hi * n))
-            else:
-                domain_ranges.append((lo, hi))
-        if self.scoring.overall_rule is Rule.SUM:
-            return (
-                min(min(r[0] for r in domain_ranges), sum(r[0] for r in domain_ranges)),
-                sum(r[1] for r in domain_ranges),
-            )
-        return min(r[0] for r in domain_ranges), max(r[1] for r in domain_ranges)
+        s = self.scoring
+        domains = {d.id: _range(s.domain_rule, [(lo, hi)] * len(d.criteria)) for d in self.domains}
+        if not self.groups:
+            return _range(s.overall_rule, list(domains.values()))
+        groups = [
+            _range(s.group_rule, [domains[d] for d in g.domains if d in domains])
+            for g in self.groups
+        ]
+        return _range(s.overall_rule, groups)
+
+
+def _range(rule: Rule, parts: list[tuple[float, float]]) -> tuple[float, float]:
+    """The lowest and highest score `rule` can make of parts with these ranges."""
+    if not parts:
+        return 0.0, 0.0
+    if rule is Rule.SUM:
+        return min(min(p[0] for p in parts), sum(p[0] for p in parts)), sum(p[1] for p in parts)
+    return min(p[0] for p in parts), max(p[1] for p in parts)
 
 
 def _level_ref(known: list[str], value: str | None, loc: Loc, what: str) -> list[Problem]:
@@ -442,6 +524,49 @@ def _keys_cover(
     if missing:
         problems.append(Problem(loc, f"missing {what} for {', '.join(missing)}; {hint}"))
     return problems
+
+
+def _unknown_keys(keys: list[str], wanted: list[str], loc: Loc, what: str) -> list[Problem]:
+    unknown = [k for k in keys if k not in wanted]
+    if not unknown:
+        return []
+    return [
+        Problem(
+            loc, f"{', '.join(unknown)} not a level here; {what} are keyed by {', '.join(wanted)}"
+        )
+    ]
+
+
+def guidance_warnings(fw: Framework) -> list[Problem]:
+    """What a framework leaves out of its optional guidance: evidence and suggested actions.
+
+    Published schemes often give neither, so these are warnings, not errors: a plan says
+    when the framework suggests no action rather than inventing one.
+    """
+    warnings: list[Problem] = []
+    ids = fw.level_ids
+    for di, domain in enumerate(fw.domains):
+        for ci, crit in enumerate(domain.criteria):
+            loc: Loc = ("domains", di, "criteria", ci)
+            no_evidence = [i for i in ids[1:] if i not in crit.evidence]
+            no_actions = [i for i in ids[:-1] if i not in crit.actions]
+            if no_evidence:
+                warnings.append(
+                    Problem(
+                        (*loc, "evidence"),
+                        f"no evidence guidance for {', '.join(no_evidence)}; say what evidence "
+                        "shows each level above the lowest",
+                    )
+                )
+            if no_actions:
+                warnings.append(
+                    Problem(
+                        (*loc, "actions"),
+                        f"no suggested actions from {', '.join(no_actions)}; plans will say "
+                        "the framework suggests none",
+                    )
+                )
+    return warnings
 
 
 def cross_check(fw: Framework) -> list[Problem]:
@@ -507,20 +632,8 @@ def cross_check(fw: Framework) -> list[Problem]:
                 "descriptors",
                 "every criterion describes every level",
             )
-            problems += _keys_cover(
-                list(crit.evidence),
-                ids[1:],
-                (*cloc, "evidence"),
-                "evidence guidance",
-                "say what evidence shows each level above the lowest",
-            )
-            problems += _keys_cover(
-                list(crit.actions),
-                ids[:-1],
-                (*cloc, "actions"),
-                "actions",
-                "suggest how to move up from each level below the highest",
-            )
+            problems += _unknown_keys(list(crit.evidence), ids[1:], (*cloc, "evidence"), "evidence")
+            problems += _unknown_keys(list(crit.actions), ids[:-1], (*cloc, "actions"), "actions")
             for level_id, actions in crit.actions.items():
                 if not actions:
                     problems.append(
@@ -545,6 +658,7 @@ def cross_check(fw: Framework) -> list[Problem]:
                         )
                     )
 
+    problems += _check_groups(fw)
     problems += _check_bands(fw)
     problems += _check_lenses(fw)
     return problems
@@ -571,6 +685,48 @@ def _check_lenses(fw: Framework) -> list[Problem]:
                 ("scoring", "lens_rule"),
                 "lens_rule 'lowest' needs lenses to rate; declare them under `lenses`",
             )
+        )
+    return problems
+
+
+def _check_groups(fw: Framework) -> list[Problem]:
+    if not fw.groups:
+        return []
+    problems: list[Problem] = []
+    known = [d.id for d in fw.domains]
+    placed: dict[str, str] = {}
+    seen: set[str] = set()
+    for gi, group in enumerate(fw.groups):
+        loc: Loc = ("groups", gi)
+        if group.id in seen:
+            problems.append(Problem((*loc, "id"), f"group id '{group.id}' is used twice"))
+        seen.add(group.id)
+        if group.weight <= 0:
+            problems.append(
+                Problem((*loc, "weight"), f"weight must be more than 0, not {group.weight:g}")
+            )
+        for k, domain_id in enumerate(group.domains):
+            if domain_id not in known:
+                problems.append(
+                    Problem(
+                        (*loc, "domains", k),
+                        f"no domain '{domain_id}'; the domains are {', '.join(known)}",
+                    )
+                )
+            elif domain_id in placed:
+                problems.append(
+                    Problem(
+                        (*loc, "domains", k),
+                        f"domain '{domain_id}' is already in group '{placed[domain_id]}'; "
+                        "each domain is in one group",
+                    )
+                )
+            else:
+                placed[domain_id] = group.id
+    left = [d for d in known if d not in placed]
+    if left:
+        problems.append(
+            Problem(("groups",), f"domains in no group: {', '.join(left)}; put each in one group")
         )
     return problems
 
@@ -617,7 +773,7 @@ def _check_bands(fw: Framework) -> list[Problem]:
     loc: Loc = ("scoring", "bands")
     names = [b.name for b in bands]
     for i, band in enumerate(bands):
-        if band.max < band.min:
+        if band.max is not None and band.max < band.min:
             problems.append(
                 Problem(
                     (*loc, i), f"band '{band.name}' has max {band.max:g} below min {band.min:g}"
@@ -627,12 +783,13 @@ def _check_bands(fw: Framework) -> list[Problem]:
             problems.append(Problem((*loc, i, "name"), f"band name '{band.name}' is used twice"))
     ordered = sorted(enumerate(bands), key=lambda p: p[1].min)
     for (_, a), (j, b) in itertools.pairwise(ordered):
-        if b.min <= a.max:
+        if b.min == a.min or (a.max is not None and b.min <= a.max):
             problems.append(
                 Problem(
                     (*loc, j),
-                    f"bands '{a.name}' ({a.min:g} to {a.max:g}) and '{b.name}' "
-                    f"({b.min:g} to {b.max:g}) overlap; each score must fall in one band",
+                    f"bands '{a.name}' ({fw.band_text(a)}) and '{b.name}' "
+                    f"({fw.band_text(b)}) overlap; each score must fall in one band "
+                    "(leave out `max` to run a band up to the next one's start)",
                 )
             )
     lo, hi = fw.score_range()
@@ -643,7 +800,7 @@ def _check_bands(fw: Framework) -> list[Problem]:
                 loc, f"bands start at {first.min:g} but the overall score can be as low as {lo:g}"
             )
         )
-    if last.max < hi - 1e-9:
+    if last.max is not None and last.max < hi - 1e-9:
         problems.append(
             Problem(loc, f"bands end at {last.max:g} but the overall score can reach {hi:g}")
         )

@@ -170,6 +170,11 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def no_suggested_action(level_name: str) -> str:
+    """The plan's words where the framework suggests no action: it says so, inventing none."""
+    return f"The framework suggests no action here; agree actions to reach {level_name}"
+
+
 def draft_item(
     fw: Framework, assessment: Assessment, gap: Gap, priority: int, config: PlanConfig
 ) -> PlanItem:
@@ -195,7 +200,7 @@ def draft_item(
     return PlanItem(
         ref=gap.ref,
         desired_outcome=criterion.descriptors[outcome_level],
-        actions=_unique(actions) or [f"Agree actions to reach {fw.level(outcome_level).name}"],
+        actions=_unique(actions) or [no_suggested_action(fw.level(outcome_level).name)],
         lead_service_area=(response and response.service_area) or TO_BE_ASSIGNED,
         lead_officer=(response and response.owner) or TO_BE_ASSIGNED,
         timeframe=timeframe(max(gap.size, 1), config.drafted_on, config.horizon_months),

@@ -59,6 +59,11 @@ class CriterionScore(Result):
     carried_over: bool = Field(
         default=False, description="Whether the answer was carried over and not yet reviewed."
     )
+    out_of_scope: str | None = Field(
+        default=None,
+        description="Why the criterion is out of scope for the unit; it then counts as "
+        "`not_applicable`.",
+    )
 
 
 class DomainScore(Result):
@@ -76,6 +81,15 @@ class DomainScore(Result):
     target_met: bool | None = Field(
         default=None, description="Whether the domain's level reaches its target; None without one."
     )
+
+
+class GroupScore(Result):
+    """One group's outcome, for frameworks with groups of domains."""
+
+    id: str
+    score: float | None = Field(description="The group score; None when nothing in it applies.")
+    level: str | None = Field(description="The group's level; None when nothing in it applies.")
+    completeness: float = Field(description="Share of applicable criteria answered, 0 to 1.")
 
 
 class OverallScore(Result):
@@ -100,6 +114,9 @@ class Score(Result):
     overall: OverallScore
     domains: list[DomainScore]
     criteria: list[CriterionScore]
+    groups: list[GroupScore] = Field(
+        default_factory=list, description="Groups of domains, when the framework has them."
+    )
 
     def domain(self, domain_id: str) -> DomainScore:
         return next(d for d in self.domains if d.id == domain_id)
@@ -120,7 +137,7 @@ class _Part:
     score: float
     weight: float
     rank: int
-    count: int  # criteria summed into `score` (1 unless it is a `sum`), to read it per criterion
+    count: float  # criteria summed into `score` (1 unless it is a `sum`), to read it per criterion
 
 
 def _combine(rule: Rule, values: Sequence[float], weights: Sequence[float]) -> float:
@@ -219,14 +236,26 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
     spreads = spreads or {}
     criteria: list[CriterionScore] = []
     domains: list[DomainScore] = []
-    domain_parts: list[_Part] = []
+    domain_parts: dict[str, _Part] = {}
+    tallies: dict[str, tuple[int, int]] = {}
     total_answered = total_applicable = 0
     for domain in fw.domains:
         parts: list[_Part] = []
         answered = applicable = 0
         for criterion in domain.criteria:
             ref = f"{domain.id}.{criterion.id}"
-            result = effective_level(fw, ref, assessment.responses.get(ref))
+            reason = assessment.scope_reason(ref)
+            if reason is not None:
+                result = CriterionScore.model_construct(
+                    id=ref,
+                    answered=False,
+                    claimed=None,
+                    level=NOT_APPLICABLE,
+                    score=None,
+                    out_of_scope=reason,
+                )
+            else:
+                result = effective_level(fw, ref, assessment.responses.get(ref))
             if ref in spreads:
                 result = result.model_copy(update={"spread": spreads[ref]})
             criteria.append(result)
@@ -253,10 +282,12 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
                 else rolled[1] >= fw.rank[target],
             )
         )
+        tallies[domain.id] = (answered, applicable)
         if rolled is not None:
             summed = len(parts) if fw.scoring.domain_rule is Rule.SUM else 1
-            domain_parts.append(_Part(rolled[0], domain.weight, rolled[1], summed))
-    overall = _roll_up(fw, fw.scoring.overall_rule, domain_parts)
+            domain_parts[domain.id] = _Part(rolled[0], domain.weight, rolled[1], summed)
+    groups, top_parts = _groups(fw, domain_parts, tallies)
+    overall = _roll_up(fw, fw.scoring.overall_rule, top_parts)
     return Score.model_construct(
         framework=FrameworkRef.model_construct(id=fw.id, version=fw.version),
         unit=assessment.unit,
@@ -270,7 +301,39 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
         ),
         domains=domains,
         criteria=criteria,
+        groups=groups,
     )
+
+
+def _groups(
+    fw: Framework, domain_parts: dict[str, _Part], tallies: dict[str, tuple[int, int]]
+) -> tuple[list[GroupScore], list[_Part]]:
+    """Group scores, and the parts the overall result rolls up: groups, or else domains."""
+    if not fw.groups:
+        return [], list(domain_parts.values())
+    rule = fw.scoring.group_rule
+    scores: list[GroupScore] = []
+    parts: list[_Part] = []
+    for group in fw.groups:
+        inner = [domain_parts[d] for d in group.domains if d in domain_parts]
+        rolled = _roll_up(fw, rule, inner)
+        answered = sum(tallies[d][0] for d in group.domains)
+        applicable = sum(tallies[d][1] for d in group.domains)
+        scores.append(
+            GroupScore.model_construct(
+                id=group.id,
+                score=None if rolled is None else rolled[0],
+                level=None if rolled is None else fw.level_ids[rolled[1]],
+                completeness=answered / applicable if applicable else 1.0,
+            )
+        )
+        if rolled is not None:
+            counts = [p.count for p in inner]
+            # A group's score read per criterion: a sum of the domains' criteria, or the
+            # domains' average size for the averaging rules.
+            count = sum(counts) if rule is Rule.SUM else sum(counts) / len(counts)
+            parts.append(_Part(rolled[0], group.weight, rolled[1], count))
+    return scores, parts
 
 
 def merge_ranks(rule: MergeRule, ranks: list[int]) -> int:
@@ -375,6 +438,12 @@ def merge(fw: Framework, assessments: Sequence[Assessment]) -> tuple[Assessment,
             "respondents": sum(a.respondents for a in assessments),
             "respondent": None,
             "group": None,
+            # Out of scope for any respondent is out of scope for the unit; of differing
+            # reasons the first in order is kept, whatever the respondents' order.
+            "out_of_scope": {
+                key: min(a.out_of_scope[key] for a in assessments if key in a.out_of_scope)
+                for key in sorted({k for a in assessments for k in a.out_of_scope})
+            },
             "completed_on": max(
                 (a.completed_on for a in assessments if a.completed_on), default=None
             ),

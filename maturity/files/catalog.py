@@ -20,7 +20,7 @@ from maturity.core.assessment import Assessment
 from maturity.core.benchmark import version_key
 from maturity.core.errors import MaturityError, shown
 from maturity.core.framework import Framework
-from maturity.files.loading import load
+from maturity.files.framework_check import load_framework_file
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -137,7 +137,7 @@ def _read_framework_file(path: Path) -> Framework:
                 return cached
         except Exception:  # any damaged or stale copy: it costs only a slower start
             pass
-    framework, _ = load(path, Framework)
+    framework, _ = load_framework_file(path)
     if cache is not None:
         try:
             cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -164,16 +164,22 @@ def load_framework(ref: str) -> Framework:
 
 
 def framework_for(
-    assessment: Assessment, override: str | None = None, registered: Sequence[Framework] = ()
+    assessment: Assessment,
+    override: str | None = None,
+    registered: Sequence[Framework] = (),
+    base: Path | None = None,
 ) -> Framework:
     """The framework an assessment names, or `override` (a path or id) when given.
 
-    The name is looked up among `registered` frameworks (a store's, added with `maturity
-    framework add`) first, then the built-in ones. Without `@version`, the highest
-    registered version of that id is used.
+    A framework named by a relative path (`./inclusive-recruitment.yaml`) is found next
+    to the assessment file, in folder `base`. A name is looked up among `registered`
+    frameworks (a store's, added with `maturity framework add`) first, then the built-in
+    ones. Without `@version`, the highest registered version of that id is used.
     """
     if override is not None:
         return load_framework(override)
+    if assessment.framework_path is not None:
+        return load_framework(str((base or Path()) / assessment.framework_path))
     wanted = assessment.framework_version
     same_id = [fw for fw in registered if fw.id == assessment.framework_id]
     if wanted is not None:
@@ -181,3 +187,10 @@ def framework_for(
     if same_id:
         return max(same_id, key=lambda fw: version_key(fw.version))
     return load_framework(assessment.framework)
+
+
+def by_reference(assessment: Assessment, fw: Framework) -> Assessment:
+    """The assessment naming its framework as `id@version`: how the store and reports name it."""
+    if assessment.framework_path is None:
+        return assessment
+    return assessment.model_copy(update={"framework": fw.ref})

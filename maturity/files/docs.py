@@ -16,11 +16,13 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from maturity.core.assessment import Assessment, Moderation, Response
+from maturity.core.crosswalk import ReferenceItem, ReferenceSet
 from maturity.core.framework import (
     Band,
     Criterion,
     Domain,
     Framework,
+    Group,
     Lens,
     Level,
     Metric,
@@ -36,6 +38,9 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("`domains[].criteria[]`: a criterion", Criterion),
     ("`...criteria[].metric`: a metric", Metric),
     ("`lenses[]`: a lens", Lens),
+    ("`groups[]`: a group of domains", Group),
+    ("Reference sets (`references/*.yaml`, the top level of the file)", ReferenceSet),
+    ("`items[]`: a reference item", ReferenceItem),
 ]
 
 INTRO = """\
@@ -78,6 +83,18 @@ a moderator's level overrides both.
 (`responses.<criterion>.lenses: {race: embedded, disability: emerging}`). With the default
 `lens_rule: report` lens ratings are reported by lens and never change a score; with `lowest`
 a criterion counts at no more than its lowest lens rating.
+
+## Guidance and references
+
+`evidence` and `actions` are optional, because published schemes often give neither: `maturity
+framework validate` warns about the levels they leave out (`--strict` makes that an error), and a
+plan says when the framework suggests no action instead of inventing one. A band without `max`
+runs up to the next band's `min`, as published banding tables read. Optional `groups` add a
+third tier above the domains (OWASP SAMM's business functions): domains roll up into groups by
+`scoring.group_rule`, and groups into the overall result. Reference sets in
+`references/` (the Race at Work Charter, the Public Sector Equality Duty, the LGA Equality
+Framework) list items that `maps_to` cites; `maturity crosswalk` shows how a unit or the council
+stands against one.
 """
 
 

@@ -17,7 +17,7 @@ from maturity.core.assessment import Assessment, check_against, normalise_levels
 from maturity.core.errors import InvalidFileError, MaturityError, Problem
 from maturity.core.framework import Framework
 from maturity.core.scoring import Score, merge, score
-from maturity.files.catalog import framework_for
+from maturity.files.catalog import by_reference, framework_for
 from maturity.files.loading import Source, check_kind, explain, read
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def _problems_beyond(source: Source, exc: ValidationError) -> list[str]:
         _drop(data, loc)
     try:
         partial = Assessment.model_validate(data)
-        fw = framework_for(partial)
+        fw = framework_for(partial, base=Path(source.name).parent)
     except (ValidationError, MaturityError):
         return []
     problems = check_against(fw, normalise_levels(fw, partial))
@@ -108,7 +108,7 @@ def load_assessment(
     """
     assessment, source = read_assessment(path)
     try:
-        fw = _framework(assessment, framework, registered, find_registered)
+        fw = _framework(assessment, framework, registered, find_registered, path.parent)
     except InvalidFileError:
         raise
     except MaturityError as exc:
@@ -119,7 +119,7 @@ def load_assessment(
         raise InvalidFileError(
             [f"{path}: {exc}" if source is None else source.message(problem)]
         ) from None
-    assessment = normalise_levels(fw, assessment)
+    assessment = normalise_levels(fw, by_reference(assessment, fw))
     problems = check_against(fw, assessment)
     if problems:
         if source is None:
@@ -133,9 +133,10 @@ def _framework(
     framework: str | None,
     registered: Sequence[Framework],
     find_registered: Callable[[], Sequence[Framework]] | None,
+    base: Path,
 ) -> Framework:
     try:
-        return framework_for(assessment, framework, registered)
+        return framework_for(assessment, framework, registered, base)
     except InvalidFileError:
         raise
     except MaturityError:
@@ -144,7 +145,7 @@ def _framework(
         found = find_registered()
         if not found:
             raise
-        return framework_for(assessment, None, found)
+        return framework_for(assessment, None, found, base)
 
 
 def load_merged(

@@ -116,7 +116,7 @@ def level_and_rating(fw: Framework, score: Score) -> str:
     if band.name.casefold() == level.name.casefold():
         return sentence + f"; its rating is {band.name}."
     return (
-        sentence + f". The framework rates a score from {band.min:g} to {band.max:g} as "
+        sentence + f". The framework rates a score from {fw.band_text(band)} as "
         f"{band.name}: the rating describes the score, the level what the unit has reached."
     )
 

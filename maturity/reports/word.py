@@ -318,6 +318,29 @@ def board_docx(pack: BoardPack, path: Path, force: bool = False, on: dt.date | N
         font_pt=7,
         widths_mm=[46, *([213 / (len(heat_headings) - 1)] * (len(heat_headings) - 1))],
     )
+    if pack.groups:
+        doc.add_heading(
+            f"Maturity by {'department' if is_large(pack) else 'unit'} and group, {pack.period}",
+            level=2,
+        )
+        doc.add_paragraph(
+            "Each group combines its domains: "
+            + "; ".join(f"{g.name} ({', '.join(names[d] for d in g.domains)})" for g in pack.groups)
+            + "."
+        )
+        table(
+            doc,
+            ["Unit", *(g.name for g in pack.groups)],
+            [
+                [
+                    u.label + (" (combined)" if u.combined else ""),
+                    *(shown(c.level, c.score) for c in u.groups),
+                ]
+                for u in body
+                if not u.heading_only
+            ],
+            font_pt=7,
+        )
     for i, lines in enumerate(trend_pages(body_trends(pack)), start=1):
         doc.add_heading(f"Trend: overall score by period ({i})", level=2)
         picture(doc, trend_chart_as(pack, lines, "png"), trend_alt(pack, lines), 250)
