@@ -58,6 +58,9 @@ def examples(text: str) -> list[Example]:
             continue
         for offset, line in enumerate(body):
             number = body_start + offset + 1
+            if found and found[-1].command.endswith("\\"):  # a command continued
+                found[-1].command += "\n" + line
+                continue
             if kind == "sh":
                 if line.strip() and not line.lstrip().startswith("#"):
                     found.append(Example(number, line))
@@ -86,12 +89,14 @@ def test_examples_are_found_and_output_compared() -> None:
         "```sh\nmaturity a   # note\n# only a comment\n```\n"
         "<!-- not run: needs a server -->\n```sh\nmaturity b\n```\n"
         "```console\n$ maturity c\nline 1\n...\n$ maturity d\n```\n"
+        "```sh\nmaturity e \\\n    --long\n```\n"
     )
     found = examples(text)
     assert [(e.command, e.output) for e in found] == [
         ("maturity a   # note", None),
         ("maturity c", ["line 1", "..."]),
         ("maturity d", []),
+        ("maturity e \\\n    --long", None),
     ]
     assert matches(["a", "...", "z"], ["a", "b", "c", "z"])
     assert matches(["a", "..."], ["a"])
