@@ -25,8 +25,8 @@ from pathlib import Path
 import yaml
 
 from maturity.files.catalog import load_framework
+from maturity.store import open_store
 from maturity.store.importing import import_files
-from maturity.store.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 MATURITY = str(Path(sys.executable).parent / "maturity")

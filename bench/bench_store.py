@@ -91,8 +91,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from maturity.core.benchmark import benchmark
+    from maturity.store import open_store
     from maturity.store.importing import import_files
-    from maturity.store.store import open_store
 
     fw = load_framework(args.framework)
     with tempfile.TemporaryDirectory(prefix="maturity-bench-") as tmp:

@@ -66,7 +66,7 @@ def board_scores(fw: Framework) -> list[Score]:
 
 def fill_store(path: Path, fw: Framework, extra: list[tuple[str, str]] | None = None) -> None:
     """A SQLite store holding `board_scores`' assessments (and any extra units at l2)."""
-    from maturity.store.store import open_store
+    from maturity.store import open_store
 
     rows: list[tuple[Assessment, Score]] = []
     for s in board_scores(fw):

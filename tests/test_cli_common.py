@@ -47,7 +47,7 @@ def test_an_unknown_framework_is_named_the_same_way(command: list[str], tmp_path
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_an_empty_store_says_to_import_first(command: list[str], tmp_path: Path) -> None:
-    from maturity.store.store import open_store
+    from maturity.store import open_store
 
     db = tmp_path / "m.db"
     with open_store(str(db), create=True):

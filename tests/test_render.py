@@ -283,7 +283,7 @@ def test_cli_needs_files_or_unit_and_period(tmp_path: Path) -> None:
 
 def test_cli_reads_the_current_assessment_from_the_store(tmp_path: Path) -> None:
     from maturity.files.intake import load_assessment
-    from maturity.store.store import open_store
+    from maturity.store import open_store
 
     a, fw = load_assessment(write_council_assessment(tmp_path))
     db = tmp_path / "maturity.db"

@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from maturity.cli import main
+from maturity.store import open_store
 from maturity.store.importing import import_files
-from maturity.store.store import open_store
 
 FW = "council-equality-3"
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,12 +150,12 @@ def test_failure_inside_the_transaction_leaves_no_partial_version(
         import_files(store, [tmp_path / "in"])
     revised = write(tmp_path / "in2", "housing.yaml", level="excellent")
 
-    import maturity.store.store as store_module
+    from maturity.store.schema import versions_table
 
     def failing() -> object:  # called after the old version lost `current`
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(store_module.versions_table, "insert", failing)
+    monkeypatch.setattr(versions_table, "insert", failing)
     with open_store(db) as store, pytest.raises(RuntimeError):
         import_files(store, [revised])
     monkeypatch.undo()
@@ -175,7 +175,8 @@ def test_import_killed_halfway_leaves_no_partial_assessment(tmp_path: Path) -> N
         f"""
         import time
         from pathlib import Path
-        import maturity.store.store as s
+        import maturity.store.schema as s
+        from maturity.store import open_store
         from maturity.store.importing import import_files
         real = s.versions_table.insert
         def slow():
@@ -183,7 +184,7 @@ def test_import_killed_halfway_leaves_no_partial_assessment(tmp_path: Path) -> N
             time.sleep(60)
             return real()
         s.versions_table.insert = slow
-        with s.open_store({str(db)!r}) as store:
+        with open_store({str(db)!r}) as store:
             import_files(store, [Path({str(revised)!r})])
         """
     )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from maturity.core.errors import MaturityError
 
 if TYPE_CHECKING:
-    from maturity.store.store import Store
+    from maturity.store import Store
 
 
 def check_period(period: str) -> str:

@@ -214,7 +214,7 @@ def _from_store(
     from maturity.core.assessment import check_against, parse_period, parse_unit
     from maturity.core.errors import InvalidFileError
     from maturity.files.catalog import framework_for
-    from maturity.store.store import open_store
+    from maturity.store import open_store
 
     try:
         wanted = "/".join(parse_unit(unit))

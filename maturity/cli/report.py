@@ -14,7 +14,7 @@ from maturity.core.errors import MaturityError
 
 if TYPE_CHECKING:
     from maturity.core.board import BoardPack
-    from maturity.store.store import Store
+    from maturity.store import Store
 
 
 def board_name(period: str) -> str:

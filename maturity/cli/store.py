@@ -15,7 +15,7 @@ import click
 from maturity.core.errors import MaturityError
 
 if TYPE_CHECKING:
-    from maturity.store.store import Store, StoredAssessment
+    from maturity.store import Store, StoredAssessment
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_STORE = "maturity.db"
@@ -36,8 +36,8 @@ def store_option(command: F) -> F:
 
 
 def open_store(url: str, create: bool = False) -> Store:
-    """Open the store (importing SQLAlchemy only now); see `maturity.store.store.open_store`."""
-    from maturity.store.store import open_store as _open
+    """Open the store (importing SQLAlchemy only now); see `maturity.store.open_store`."""
+    from maturity.store import open_store as _open
 
     return _open(url, create=create)
 

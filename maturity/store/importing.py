@@ -15,7 +15,8 @@ from typing import Literal
 from maturity.core.errors import InvalidFileError, MaturityError
 from maturity.core.scoring import score
 from maturity.files.intake import load_assessment
-from maturity.store.store import Checked, RejectedError, Store
+from maturity.store.store import Store
+from maturity.store.writing import Checked, RejectedError
 
 IMPORTABLE = (".yaml", ".yml", ".xlsx")
 PARALLEL_FROM = 64
