@@ -248,7 +248,7 @@ def test_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
     code, _, err = run("import", str(tmp_path / "in"), "--store", str(db))
     assert code == 1
     assert err == (
-        f"Error: {db} was written by a newer maturity (schema 3; this one knows 1): "
+        f"Error: {db} was written by a newer maturity (schema 3; this one knows 2): "
         "upgrade maturity\n"
     )
     assert db.read_bytes() == before

@@ -31,6 +31,7 @@ COMMANDS = {
     "plan": "maturity.cli.plan:plan_group",
     "workbook": "maturity.cli.workbook:workbook_command",
     "report": "maturity.cli.report:report",
+    "consult": "maturity.cli.consult:consult_group",
 }
 
 

@@ -89,7 +89,7 @@ def read_survey(
     text_at = _column(table, text_column, "--text-column")
     id_at = _column(table, id_column, "--id-column") if id_column else None
     group_at = [_column(table, c, "--group") for c in group_columns]
-    if len(set(group_at + [text_at])) != len(group_at) + 1:
+    if len({*group_at, text_at}) != len(group_at) + 1:
         raise MaturityError(f"{path}: a column is chosen twice (--text-column and --group)")
     problems: list[str] = []
     rows: list[Row] = []

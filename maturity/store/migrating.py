@@ -11,6 +11,7 @@ from sqlalchemy import Connection, inspect, select
 
 from maturity.core.errors import MaturityError
 from maturity.store.connection import StoreBase
+from maturity.store.consultations import consultation_metadata, create_tables
 from maturity.store.schema import SCHEMA_VERSION, meta_table, metadata
 
 
@@ -19,7 +20,7 @@ def _create_v1(conn: Connection) -> None:
 
 
 # schema version -> the step that brings a store from the version before up to it
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _create_v1}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _create_v1, 2: create_tables}
 
 
 class Migrating(StoreBase):
@@ -29,7 +30,8 @@ class Migrating(StoreBase):
         """The store's schema version, 0 for a new, empty database."""
         tables = set(inspect(conn).get_table_names())
         if "meta" not in tables:
-            if tables - {t.name for t in metadata.sorted_tables}:
+            known = [*metadata.sorted_tables, *consultation_metadata.sorted_tables]
+            if tables - {t.name for t in known}:
                 raise MaturityError(
                     f"{self.name} is a database but not a maturity store (it has other tables)"
                 )

@@ -22,7 +22,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""1: assessments and frameworks; 2: consultations (`consultations.py`)."""
 
 metadata = MetaData()
 meta_table = Table(

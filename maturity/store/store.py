@@ -2,18 +2,20 @@
 
 An edge module over SQLAlchemy 2 (Core, no ORM). `Store` is composed of the parts in
 the modules beside this one: `connection` (engine, retries, errors), `migrating`
-(schema version), `writing` (adding versions) and `reading` (history and scores).
+(schema version), `writing` (adding versions), `reading` (history and scores) and
+`consultations` (staff consultations).
 """
 
 from __future__ import annotations
 
 from maturity.store.connection import DEFAULT_STORE, connect
+from maturity.store.consultations import Consulting
 from maturity.store.migrating import Migrating
 from maturity.store.reading import Reading
 from maturity.store.writing import Writing
 
 
-class Store(Writing, Reading, Migrating):
+class Store(Writing, Reading, Consulting, Migrating):
     """An open store. Use `open_store`; close with `close()` or a `with` block."""
 
 

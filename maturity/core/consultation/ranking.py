@@ -26,6 +26,7 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
+from maturity.core.consultation.redaction import MARKS
 from maturity.core.framework import Criterion, Framework
 
 K1 = 1.2
@@ -36,15 +37,16 @@ DEFAULT_THRESHOLD = 4.0
 
 STOPWORDS = frozenset(
     """
-    a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each etc every few
-    for from further get gets got had has have having he her here hers him his how i if in into
-    is it its itself just let lot lots me more most much must my no nor not now of off on once
-    only or other our ours out over own really same she should so some such than that the their
-    theirs them then there these they this those through to too under until up upon us very via
-    was we were what when where which while who whom why will with would you your yours
-    e g eg ie thing things way ways want wish think feel felt one ones yes see seen say said
-    """.split()
+    a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each etc
+    every few for from further get gets got had has have having he her here hers him his how
+    i if in into is it its itself just let lot lots me more most much must my no nor not now
+    of off on once only or other our ours out over own really same she should so some such
+    than that the their theirs them then there these they this those through to too under
+    until up upon us very via was we were what when where which while who whom why will with
+    would you your yours e g eg ie thing things way ways want wish think feel felt one ones
+    yes see seen say said
+    """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+")
 
@@ -63,6 +65,8 @@ def _stem(word: str) -> str:
 
 def words(text: str) -> list[tuple[str, str]]:
     """Each word worth matching in `text`: (stem, the word as written, lower case)."""
+    for mark in MARKS:  # `[staff number]` is not about staff
+        text = text.replace(mark, " ")
     found = []
     for raw in _WORD.findall(text.lower()):
         word = re.sub(r"['’]s$", "", raw).replace("’", "'")

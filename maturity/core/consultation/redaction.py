@@ -28,6 +28,8 @@ EMAIL = "[email]"
 PHONE = "[phone]"
 STAFF_NUMBER = "[staff number]"
 NAME = "[name]"
+MARKS = (EMAIL, PHONE, STAFF_NUMBER, NAME)
+"""What redacted details are replaced with."""
 
 _OPEN = r"[\[\(\{<]"
 _CLOSE = r"[\]\)\}>]"
@@ -51,15 +53,17 @@ _LONG_NUMBER = re.compile(r"(?<![\w])(?:[a-z]{1,4}[-/]?)?\d{5,}(?![\w])", re.IGN
 # Name parts that are also everyday words: replaced alone only when capitalised.
 EVERYDAY_WORDS = frozenset(
     """
-    will grace hope faith joy may june april august summer dawn rose lily ivy iris holly mark
-    bill pat sue rob frank earl guy jack rich drew chase hunter page king young hall wood hill
-    long short ward cook baker cooper carter turner mason fisher price bell bishop lord knight
-    love day major mercy patience sterling smart wise rice bush lane field fields sharp
-    """.split()
+    will grace hope faith joy may june april august summer dawn rose lily ivy iris holly
+    mark bill pat sue rob frank earl guy jack rich drew chase hunter page king young hall
+    wood hill long short ward cook baker cooper carter turner mason fisher price bell bishop
+    lord knight love day major mercy patience sterling smart wise rice bush lane field
+    fields sharp
+    """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 # Name parts that describe people: replaced only as part of a full name.
 DESCRIBING_WORDS = frozenset(
-    "black white brown green gray grey christian english french welsh scott irish".split()
+    {"black", "white", "brown", "green", "gray", "grey", "christian", "english", "french"}
+    | {"welsh", "scott", "irish"}
 )
 _LETTER = r"[^\W\d_]"
 _SEPARATOR = r"[\s._,'-]*"
