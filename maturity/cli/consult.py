@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from maturity.cli.store import open_store, store_option
+from maturity.core.consultation.ranking import DEFAULT_THRESHOLD
 from maturity.core.errors import MaturityError
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ def _mapped(
 threshold_option = click.option(
     "--threshold",
     type=click.FloatRange(min=0),
-    default=4.0,
+    default=DEFAULT_THRESHOLD,
     show_default=True,
     help="A response whose best score is under this is an uncovered theme.",
 )

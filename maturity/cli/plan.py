@@ -101,6 +101,11 @@ def plan_group() -> None:
     help="The plan's date, YYYY-MM-DD (default: today).",
 )
 @click.option("--framework", help="Use this framework (id or file) instead of the one named.")
+@click.option(
+    "--consultation",
+    metavar="NAME",
+    help="A staff consultation in the store: each item says how many responses raised it.",
+)
 @click.option("--force", is_flag=True, help="Replace output files that already exist.")
 def plan_command(
     paths: tuple[Path, ...],
@@ -115,6 +120,7 @@ def plan_command(
     horizon: int,
     on: dt.datetime | None,
     framework: str | None,
+    consultation: str | None,
     force: bool,
 ) -> None:
     """Write the action plan that closes each unit's gaps to its targets.
@@ -136,6 +142,9 @@ def plan_command(
     named <unit>-<period>-plan.<format> in the current folder.
 
     To track progress, save the plan as YAML and see `maturity plan update --help`.
+
+    With --consultation, each item also says how many staff responses raised its
+    criterion (see `maturity consult --help`).
 
     \b
     Targets file:
@@ -188,12 +197,14 @@ def plan_command(
     for path, _, _ in jobs:
         check_writable(path, force)
 
+    raised = _raised(store_url, consultation, [fw for _, _, fw in jobs]) if consultation else {}
     for path, assessment, fw in jobs:
         targets = _targets(fw, target_level, targets_file)
         config = PlanConfig(
             drafted_on=day,
             organisation=organisation or assessment.unit.split("/")[0],
             horizon_months=horizon,
+            staff_responses=raised.get(fw.id),
         )
         pages = _write(fw, assessment, targets, config, path, fmt, force)
         suffix = f", {pages} pages" if pages else ""
@@ -238,6 +249,22 @@ def _from_store(
             raise InvalidFileError([f"{wanted} {period}: {p.message}" for p in problems])
         result.append((assessment, fw))
     return result
+
+
+def _raised(url: str, name: str, frameworks: list[Framework]) -> dict[str, dict[str, int]]:
+    """For each framework: how many responses of the consultation raise each criterion."""
+    from maturity.core.consultation.analysis import map_responses, raised_counts
+    from maturity.store import open_store
+
+    found: dict[str, dict[str, int]] = {}
+    with open_store(url) as store:
+        consultation = store.consultation(name)
+        for fw in frameworks:
+            if fw.id not in found:
+                corrections = store.corrections(name, fw.id)
+                mapped = map_responses(fw, consultation.responses, corrections)
+                found[fw.id] = dict(raised_counts(mapped))
+    return found
 
 
 def _targets(fw: Framework, level: str | None, path: Path | None) -> Targets:

@@ -69,6 +69,12 @@ class PlanItem(Model):
     current: Text = Field(description="The level id the unit is at.")
     target: Text = Field(description="The target level id.")
     lacks_evidence: bool = Field(default=False, description="Whether the claim lacked evidence.")
+    staff_responses: int | None = Field(
+        default=None,
+        ge=0,
+        description="How many staff consultation responses raised the criterion, if one was used.",
+        exclude_if=lambda n: n is None,  # plans drafted without a consultation stay as they were
+    )
     updates: list[Update] = Field(
         default_factory=list, description="Progress updates, oldest first."
     )
@@ -93,6 +99,13 @@ class PlanConfig(Model):
     drafted_on: date = Field(description="The plan's date.", strict=False)
     organisation: Text = Field(description="The organisation named on the plan.")
     horizon_months: int = Field(default=24, ge=4, le=120, description="The plan's horizon.")
+    staff_responses: dict[str, int] | None = Field(
+        default=None,
+        description=(
+            "Staff consultation responses raising each criterion, by `domain.criterion`; "
+            "None when the plan uses no consultation."
+        ),
+    )
 
 
 class ActionPlan(Model):
@@ -131,7 +144,12 @@ def _unique(items: list[str]) -> list[str]:
 
 
 def draft_item(
-    fw: Framework, assessment: Assessment, gap: Gap, priority: int, horizon: int
+    fw: Framework,
+    assessment: Assessment,
+    gap: Gap,
+    priority: int,
+    horizon: int,
+    staff_responses: dict[str, int] | None = None,
 ) -> PlanItem:
     """The plan item for one gap."""
     _, criterion = fw.criteria[gap.ref]
@@ -166,6 +184,7 @@ def draft_item(
         current=gap.current,
         target=gap.target,
         lacks_evidence=gap.lacks_evidence,
+        staff_responses=None if staff_responses is None else staff_responses.get(gap.ref, 0),
     )
 
 
@@ -185,7 +204,7 @@ def draft_plan(
         overall_level=fw.level(overall).name if overall else None,
         rating=score.overall.rating,
         items=[
-            draft_item(fw, assessment, gap, i, config.horizon_months)
+            draft_item(fw, assessment, gap, i, config.horizon_months, config.staff_responses)
             for i, gap in enumerate(gaps, start=1)
         ],
     )

@@ -32,7 +32,7 @@ from maturity.core.framework import Criterion, Framework
 K1 = 1.2
 B = 0.75
 DEFAULT_TOP = 3
-DEFAULT_THRESHOLD = 4.0
+DEFAULT_THRESHOLD = 6.0
 """Best score under which a response is an uncovered theme; chosen on the sample consultation."""
 
 STOPWORDS = frozenset(
@@ -58,6 +58,7 @@ def _stemmer() -> object:
     return snowballstemmer.stemmer("english")
 
 
+@cache
 def _stem(word: str) -> str:
     stemmer = _stemmer()
     return str(stemmer.stemWord(word))  # type: ignore[attr-defined]
