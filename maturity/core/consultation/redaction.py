@@ -48,7 +48,7 @@ _STAFF_WORDS = re.compile(
     r"(?:is\s+)?([a-z]{0,4}[-/]?\d{3,})\b",
     re.IGNORECASE,
 )
-_LONG_NUMBER = re.compile(r"(?<![\w])(?:[a-z]{1,4}[-/]?)?\d{5,}(?![\w])", re.IGNORECASE)
+_LONG_NUMBER = re.compile(r"(?<!\d)(?:[a-z]{1,4}[-/]?)?\d{5,}(?!\d)", re.IGNORECASE)
 
 # Name parts that are also everyday words: replaced alone only when capitalised.
 EVERYDAY_WORDS = frozenset(
@@ -93,16 +93,18 @@ class Redactor:
             if not words:
                 continue
             if len(words) > 1:
-                full.add(_SEPARATOR.join(re.escape(w) for w in words))
-                full.add(_SEPARATOR.join(re.escape(w) for w in reversed(words)))
-                full.add(rf"{re.escape(words[0][0])}\.?\s*" + re.escape(words[-1]))
-            for word in words:
+                full.add(_SEPARATOR.join(_pattern(w) for w in words))
+                full.add(_SEPARATOR.join(_pattern(w) for w in reversed(words)))
+                full.add(rf"{re.escape(words[0][0])}\.?\s*" + _pattern(words[-1]))
+            # `O'Connor` is also written `Connor` or `O Connor`.
+            pieces = words + [p for w in words if "'" in w or "’" in w for p in re.split("['’]", w)]
+            for word in pieces:
                 low = word.lower()
                 if len(word) < 2 or low in DESCRIBING_WORDS:
                     continue
                 if low in EVERYDAY_WORDS:
                     self._everyday.add(low)
-                parts.add(re.escape(word))
+                parts.add(_pattern(word))
         alternatives = sorted(full, key=len, reverse=True) + sorted(parts, key=len, reverse=True)
         if alternatives:
             self._names = re.compile(
@@ -143,6 +145,11 @@ class Redactor:
             return NAME
 
         return self._names.sub(replace, text), count
+
+
+def _pattern(word: str) -> str:
+    """A name word as a pattern: either apostrophe matches either."""
+    return "['’]".join(re.escape(piece) for piece in re.split("['’]", word))
 
 
 def _is_phone(digits: str, international: bool) -> bool:
