@@ -252,3 +252,21 @@ def test_plan_items_say_how_many_staff_raised_them(store: Path, tmp_path: Path) 
     run("plan", "--unit", "City Council/Social Care and Education/Children's Services",
         "--period", "2025/26", "--format", "yaml", "-o", plain, "--store", db)  # fmt: skip
     assert "staff_responses" not in plain.read_text(encoding="utf-8")
+
+
+def test_a_store_from_before_consultations_is_migrated(tmp_path: Path) -> None:
+    db = tmp_path / "m.db"
+    assert run("import", REPO / "assessments" / "2025-26" / "hr-od.yaml", "--store", db)[0] == 0
+    with sqlite3.connect(db) as conn:  # make it a version 1 store, as maturity 0.1 wrote it
+        for table in ("consultation_corrections", "consultation_responses", "consultations"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.close()
+    assert import_sample(db)[0] == 0
+    with open_store(str(db)) as s:
+        assert s.schema_version() == 2
+        assert s.consultation_names() == ["sce"]
+        assert (
+            len(s.history("City Council/Corporate Resources/HR and Organisational Development"))
+            == 1
+        )

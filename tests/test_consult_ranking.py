@@ -142,3 +142,29 @@ def test_the_sample_consultation_meets_the_quality_aims() -> None:
     assert first >= 0.6
     assert recall >= 0.8
     assert all(ref in fw.criteria for refs in labels.values() for ref in refs if ref != "none")
+
+
+def test_the_report_escapes_hostile_response_text() -> None:
+    from datetime import date
+
+    from maturity.core.consultation import Consultation
+    from maturity.reports.consultation import ConsultationReport, context
+    from maturity.reports.render import render_html
+
+    fw = load_framework("edi-maturity")
+    hostile = '<img src="http://evil.example/x.png"> Interview panels are never diverse.'
+    people = [Response(id=str(i), text=hostile) for i in range(6)]
+    consultation = Consultation(name="c", question="q", source="s.csv", responses=people)
+    report = ConsultationReport(
+        fw=fw,
+        consultation=consultation,
+        mapped=map_responses(fw, people),
+        score=None,
+        threshold=5,
+        organisation="<b>Council</b>",
+        on=date(2026, 1, 15),
+    )
+    html = render_html("consultation.html.j2", context(report, "maturity:chart/themes.svg"))
+    assert '<img src="http://evil' not in html
+    assert "&lt;img src=&#34;http://evil.example/x.png&#34;&gt; Interview panels" in html
+    assert "&lt;b&gt;Council&lt;/b&gt;" in html

@@ -159,3 +159,18 @@ def test_windows_1252_csv_and_a_staff_list_with_a_header(tmp_path: Path) -> None
     staff = tmp_path / "staff.csv"
     staff.write_text('Name,Team\n"Bloggs, Jo",HR\n# a comment\nPriya Shah,SCE\n')
     assert read_staff_list(staff) == ["Bloggs, Jo", "Priya Shah"]
+
+
+def test_free_text_in_a_demographic_answer_is_redacted_too(tmp_path: Path) -> None:
+    from maturity.files.survey import consultation_from
+
+    path = google_csv(
+        tmp_path / "g.csv", [["t", "jo@x.org", "Fair pay for Jo Bloggs", "Other: ask Jo Bloggs"]]
+    )
+    survey = read_survey(path, "If the", group_columns=["Your grade"])
+    consultation = consultation_from(survey, "c", "q", "g.csv", ["Jo Bloggs"])
+    [response] = consultation.responses
+    assert response.text == "Fair pay for [name]"
+    assert response.groups == {"Your grade": "Other: ask [name]"}
+    assert response.redactions == 2
+    assert "jo@x.org" not in consultation.model_dump_json()

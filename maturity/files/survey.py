@@ -269,9 +269,14 @@ def consultation_from(
     responses = []
     for row in survey.rows:
         done = redactor.redact(row.text)
-        responses.append(
-            Response(id=row.id, text=done.text, groups=row.groups, redactions=done.count)
-        )
+        count = done.count
+        groups = {}
+        for column, value in row.groups.items():
+            # An `Other (please specify)` answer is free text too.
+            group = redactor.redact(value)
+            groups[column] = group.text
+            count += group.count
+        responses.append(Response(id=row.id, text=done.text, groups=groups, redactions=count))
     return Consultation(
         name=name,
         question=question,
