@@ -123,6 +123,7 @@ def themes(
     """Themes by domain in framework order, with quotes only from respondents who may be quoted."""
     may_quote = quotable(consultation.responses, consultation.group_columns, threshold)
     text = {r.id: r.text for r in consultation.responses}
+    redacted = {r.id: r.redactions for r in consultation.responses}
     counts = raised_counts(mapped)
     found = []
     for domain in fw.domains:
@@ -138,9 +139,10 @@ def themes(
             key=lambda t: -t[2],
         )
 
-        def strength(m: Mapped, domain_id: str = domain.id) -> tuple[bool, float]:
+        def strength(m: Mapped, domain_id: str = domain.id) -> tuple[bool, bool, float]:
+            # Reviewed first, then whole (unredacted) texts, then the strongest matches.
             best = max((x.score for x in m.matches if x.ref.startswith(f"{domain_id}.")), default=0)
-            return (not m.reviewed, -best)
+            return (not m.reviewed, redacted[m.response_id] > 0, -best)
 
         candidates = sorted(
             (
