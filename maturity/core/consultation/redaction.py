@@ -34,7 +34,7 @@ MARKS = (EMAIL, PHONE, STAFF_NUMBER, NAME)
 _OPEN = r"[\[\(\{<]"
 _CLOSE = r"[\]\)\}>]"
 _EMAIL = re.compile(
-    r"[\w.%+'-]+\s*@\s*[\w-]+(?:\s*\.\s*[\w-]+)+"
+    r"[\w.%+'-]+\s*@\s*[\w-]+(?:\s*\.\s*[\w-]+)+(?!\s*@)"
     rf"|[\w.%+'-]+\s*{_OPEN}\s*at\s*{_CLOSE}\s*[\w-]+(?:\s*(?:{_OPEN}\s*dot\s*{_CLOSE}|\.)\s*[\w-]+)+"
     r"|\b[\w.%+'-]+\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)+\b",
     re.IGNORECASE,
