@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo test lint setup clean docs
+.PHONY: demo test lint setup clean docs mutation
 
 $(BIN)/maturity: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -25,10 +25,15 @@ lint: setup
 	$(BIN)/ruff format --check maturity tests bench
 	$(BIN)/mypy
 
+# Mutation testing of the core (slow: minutes per module). MODULES="scoring gaps" for some.
+mutation: setup
+	$(BIN)/pip install --quiet 'mutmut>=3.8,<4'
+	$(BIN)/python scripts/mutation.py $(MODULES)
+
 docs: setup
 	$(BIN)/maturity framework schema > frameworks/framework.schema.json
 	$(BIN)/python -m maturity.files.docs > frameworks/FORMAT.md
 	$(BIN)/python -m maturity.files.docs assessment > assessments/FORMAT.md
 
 clean:
-	rm -rf $(VENV) $(OUT) .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(OUT) .mypy_cache .pytest_cache .ruff_cache .hypothesis mutants

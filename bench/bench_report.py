@@ -37,8 +37,8 @@ LINE = re.compile(
 )
 
 
-def write_assessments(folder: Path, units: int, seed: int = 7) -> None:
-    """`units` services in departments of five, each assessed in every period."""
+def write_assessments(folder: Path, units: int, seed: int = 7, per_department: int = 5) -> None:
+    """`units` services in departments of `per_department`, each assessed in every period."""
     fw = load_framework("edi-maturity")
     rng = random.Random(seed)
     for period in PERIODS:
@@ -59,7 +59,7 @@ def write_assessments(folder: Path, units: int, seed: int = 7) -> None:
                 responses[ref] = answer
             data = {
                 "framework": fw.ref,
-                "unit": f"City Council/Department {i // 5 + 1}/Service {i + 1}",
+                "unit": f"City Council/Department {i // per_department + 1}/Service {i + 1}",
                 "period": period,
                 "respondents": 1 + i % 4,
                 "responses": responses,

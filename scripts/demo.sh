@@ -4,6 +4,7 @@
 # pack and an action plan for every unit (PDFs in $out/reports).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/setup-system.sh   # the Pango libraries WeasyPrint needs for the PDFs
 out=${1:-out}
 m=.venv/bin/maturity
 store="$out/maturity.db"
@@ -15,6 +16,14 @@ $m framework validate frameworks/*.yaml
 echo
 echo "== Importing the sample assessments (2023/24 to 2025/26)"
 $m import assessments/2023-24 assessments/2024-25 assessments/2025-26 --store "$store" | tail -n 1
+echo
+echo "== Web accounts for maturity serve --store $store (password in $out/demo-password.txt)"
+echo "demo password, not for real use" > "$out/demo-password.txt"
+$m user add admin@example.org --role admin --password-file "$out/demo-password.txt" --store "$store"
+$m user add housing@example.org --role contributor --unit "City Council/Housing" \
+  --password-file "$out/demo-password.txt" --store "$store"
+$m user add moderator@example.org --role moderator --password-file "$out/demo-password.txt" --store "$store"
+$m user add board@example.org --role board --password-file "$out/demo-password.txt" --store "$store"
 echo
 echo "== Benchmark, 2025/26"
 $m benchmark --store "$store" --period 2025/26

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # System packages the project needs beyond Python: WeasyPrint's Pango stack, HarfBuzz
-# subsetting (smaller, faster PDFs), poppler-utils (pdftoppm for looking at PDFs) and
-# LibreOffice (the real-office check of generated workbooks). Installs only what is missing;
-# needs root (as on CI) or prints what to install.
+# subsetting (smaller, faster PDFs), poppler-utils (pdftoppm for looking at PDFs),
+# LibreOffice (the real-office check of generated workbooks and Word documents), PostgreSQL (the store's
+# tests start a throwaway server of their own; without it they are skipped, loudly) and
+# Chromium (the web application's browser tests drive Debian's chromium through Playwright).
+# MATURITY_WITH_LIBREOFFICE=0 / MATURITY_WITH_POSTGRESQL=0 leave those out.
+# Installs only what is missing; needs root (as on CI) or prints what to install.
 set -euo pipefail
-want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils)
+want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils chromium)
 if [ "${MATURITY_WITH_LIBREOFFICE:-1}" = 1 ]; then
-  want+=(libreoffice-calc-nogui)
+  want+=(libreoffice-calc-nogui libreoffice-writer-nogui)
+fi
+if [ "${MATURITY_WITH_POSTGRESQL:-1}" = 1 ]; then
+  want+=(postgresql)
 fi
 missing=()
 for pkg in "${want[@]}"; do

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Callable, Sequence
+import signal
+import subprocess
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, settings
+from pg_server import Server, admin, find_binaries, running_server
 
 from maturity.cli import main
 from maturity.core.framework import Framework
@@ -138,3 +142,88 @@ def cli(runner: CliRunner, at_repo_root: Path) -> Callable[..., Result]:
         return result
 
     return run
+
+
+# The store's tests run on both engines: SQLite, and a PostgreSQL server started once for
+# the session. Without PostgreSQL installed they are skipped, loudly (see the summary);
+# on CI (CI=true) with PostgreSQL installed, a server that fails to start is an error.
+_postgres: dict[str, str] = {}
+_databases = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Server]:
+    """A PostgreSQL server for the whole session, stopped and deleted at its end."""
+    if find_binaries() is None:
+        _postgres["skipped"] = (
+            "PostgreSQL is not installed (bash scripts/setup-system.sh installs it as root)"
+        )
+        pytest.skip(f"PostgreSQL TESTS SKIPPED: {_postgres['skipped']}")
+    server_cm = running_server()
+    try:
+        server = server_cm.__enter__()
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is installed but did not start on CI: {exc}")
+        _postgres["skipped"] = f"PostgreSQL did not start: {exc}"
+        pytest.skip(f"PostgreSQL TESTS SKIPPED: {_postgres['skipped']}")
+    _postgres["server"] = str(server.bin_dir)
+
+    def interrupted(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # pytest then tears down, and the server is stopped
+
+    # A run stopped by `timeout` or a CI cancel gets SIGTERM, which would otherwise end
+    # pytest without teardown and leave the server (a daemon) running on a shared machine.
+    previous = signal.signal(signal.SIGTERM, interrupted)
+    try:
+        yield server
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server_cm.__exit__(None, None, None)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """A factory of new, empty stores on one engine: SQLite file paths, or the URLs of
+    fresh PostgreSQL databases (dropped after the test)."""
+    made: list[str] = []
+    server: Server | None = None
+    if request.param == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+
+    def make() -> str:
+        name = f"maturity_test_{next(_databases)}"
+        if server is None:
+            return str(tmp_path / f"{name}.db")
+        admin(server, f"CREATE DATABASE {name}")
+        made.append(name)
+        return server.url(name)
+
+    yield make
+    for name in made:
+        assert server is not None
+        admin(server, f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def store_url(new_store_url: Callable[[], str]) -> str:
+    """A new, empty store on each engine (see `new_store_url`)."""
+    return new_store_url()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say plainly whether the store was tested on PostgreSQL, and which tests ran there."""
+    ran = [
+        report.nodeid
+        for status in ("passed", "failed", "error")
+        for report in terminalreporter.stats.get(status, [])
+        if "postgresql" in report.nodeid and report.when == "call"
+    ]
+    if "skipped" in _postgres:
+        terminalreporter.write_sep("!", f"PostgreSQL TESTS SKIPPED: {_postgres['skipped']}")
+    elif ran:
+        terminalreporter.write_sep(
+            "-", f"{len(ran)} tests ran on PostgreSQL ({_postgres['server']})"
+        )
+        for nodeid in ran:
+            terminalreporter.write_line(nodeid)

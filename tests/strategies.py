@@ -18,7 +18,7 @@ tricky_texts = st.one_of(
         st.characters(codec="utf-8", categories=["L", "N", "P", "S", "Zs"]),
         min_size=1,
         max_size=24,
-    ),
+    ).filter(str.strip),  # text of only spaces is refused
 )
 plain = st.just("x")
 weights = st.sampled_from([0.5, 1.0, 1.5, 2.0, 3.0, 10.0])

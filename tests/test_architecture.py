@@ -104,8 +104,13 @@ def test_each_module_imports_only_what_its_layer_allows(layer: str, path: Path) 
 
 
 def test_the_core_is_large_enough_that_the_check_means_something() -> None:
+    # Named one by one: a core module renamed or moved out of core fails here, rather than
+    # silently dropping out of the layering check.
     core = {p.stem for p in (PACKAGE / "core").glob("*.py")}
-    assert {"framework", "assessment", "scoring", "benchmark", "gaps", "plan"} <= core
+    assert {
+        "framework", "assessment", "scoring", "benchmark", "gaps", "plan", "progress", "board",
+        "suppression", "errors", "limits",
+    } <= core  # fmt: skip
 
 
 def test_the_check_catches_an_edge_import() -> None:

@@ -59,7 +59,8 @@ def test_a_framework_that_does_not_exist(cli: Callable[..., Result]) -> None:
     known = ", ".join(catalog.builtin_ids())
     assert result.stderr == (
         f"Error: {ASSESSMENTS}/no-such-framework.yaml:2: framework: no framework "
-        f"'no-such-framework': give a file path or a built-in id ({known})\n"
+        f"'no-such-framework': give a file path or a built-in id ({known}); to use your own, "
+        "add it to the store with `maturity framework add FILE`\n"
     )
 
 
@@ -68,7 +69,8 @@ def test_a_version_of_a_builtin_framework_that_does_not_exist(cli: Callable[...,
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: {ASSESSMENTS}/builtin-wrong-version.yaml:2: framework: framework "
-        "'council-equality-3' version 9.9 is not available (the built-in one is version 1.0)\n"
+        "'council-equality-3' version 9.9 is not available (the built-in one is version 1.0); "
+        "add that version to the store with `maturity framework add FILE`\n"
     )
 
 
@@ -167,6 +169,17 @@ def test_what_only_the_framework_can_reveal() -> None:
         "not_applicable); did you mean 'l2'?",
         "responses.d1.c1.value: this criterion has no metric; record the level instead",
         "responses.d1.c2.value: 2.5 is not a count (a whole number, 0 or more)",
+    ]
+
+
+def test_a_points_metric_takes_gaps_from_minus_100_to_100() -> None:
+    gap = {"name": "Pay gap", "unit": "points", "direction": "lower", "target": 2}
+    fw = make_framework(
+        domains=((1, 1),), metrics={"d1.c1": {**gap, "thresholds": {"l2": 8, "l3": 4}}}
+    )
+    assert messages(fw, {"d1.c1": {"value": -3.5}}) == []
+    assert messages(fw, {"d1.c1": {"value": 120}}) == [
+        "responses.d1.c1.value: 120 is not a gap in percentage points (-100 to 100)"
     ]
 
 

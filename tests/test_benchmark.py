@@ -16,6 +16,7 @@ from maturity.core.benchmark import Weighting, benchmark
 from maturity.core.errors import MaturityError
 from maturity.core.framework import Framework
 from maturity.core.scoring import Score, score
+from maturity.store import display_name
 
 
 def tiny(version: str = "1.0", culture_title: str = "Culture") -> Framework:
@@ -244,8 +245,8 @@ def assessment(folder: Path, unit: str, period: str, level: str, respondents: in
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> str:
-    db = str(tmp_path / "m.db")
+def store(tmp_path: Path, store_url: str) -> str:
+    db = store_url
     src = tmp_path / "in"
     assessment(src, "City Council/Place/Housing", "2024/25", "developing")
     assessment(src, "City Council/Place/Housing", "2025/26", "excellent", respondents=3)
@@ -347,13 +348,13 @@ def test_benchmark_targets_file(store: str, tmp_path: Path) -> None:
 def test_benchmark_bad_input_is_one_line(store: str, args: list[str], message: str) -> None:
     result = invoke("benchmark", "--store", store, *args)
     assert result.exit_code == 1
-    assert result.stderr == message.format(store=store)
+    assert result.stderr == message.format(store=display_name(store))
 
 
-def test_one_period_reads_the_same_as_that_period_of_all(tmp_path: Path) -> None:
+def test_one_period_reads_the_same_as_that_period_of_all(store_url: str) -> None:
     # One period is read the quick way (earlier periods' overall scores only); it must
     # agree with the full read of every period: change, trend, rank and roll-up alike.
-    db = str(tmp_path / "samples.db")
+    db = store_url
     root = Path(__file__).resolve().parent.parent / "assessments"
     folders = [str(root / p) for p in ("2023-24", "2024-25", "2025-26")]
     assert invoke("import", *folders, "--store", db).exit_code == 0
@@ -366,3 +367,154 @@ def test_one_period_reads_the_same_as_that_period_of_all(tmp_path: Path) -> None
         )
         assert one == [r for r in every if r["period"] == period]
         assert len(one) == 12  # 7 units and the 5 made from the units below them
+
+
+# --- worked examples the mutation run asked for (issue 18) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("levels", "direction"),
+    [
+        (["high", "mid", "low"], "down"),
+        (["mid", "mid", "mid"], "flat"),
+        (["low", "mid", "high"], "up"),
+    ],
+)
+def test_trend_directions(levels: list[str], direction: str) -> None:
+    periods = ["2023/24", "2024/25", "2025/26"]
+    scores = [scored("Council/A", p, lv, lv) for p, lv in zip(periods, levels, strict=True)]
+    latest = row(benchmark(scores, [FW], period=None, weighting=None), "Council/A")
+    assert latest.trend.direction == direction
+    assert latest.trend.periods == 3 and latest.trend.since == "2023/24"
+    assert (latest.trend.slope or 0.0) == pytest.approx({"down": -1, "flat": 0, "up": 1}[direction])
+
+
+def test_ranking_sorts_unsorted_input_highest_first() -> None:
+    levels = ["low", "high", "mid", "high"]
+    scores = [scored(f"Council/Dept/S{i}", "2025/26", lv, lv) for i, lv in enumerate(levels)]
+    result = benchmark(scores, [FW], weighting=None)
+    ranks = [(row(result, f"Council/Dept/S{i}").rank, row(result, f"Council/Dept/S{i}").quartile)
+             for i in range(4)]  # fmt: skip
+    # high, high (tied first), mid third, low fourth; quartiles of four peers.
+    assert ranks == [(4, 4), (1, 1), (3, 3), (1, 1)]
+
+
+def test_version_order_is_natural_1_9_before_1_10() -> None:
+    from maturity.core.benchmark import version_key
+
+    assert sorted(["1.10", "1.9", "2.0", "1.9.1", "1.0-beta"], key=version_key) == [
+        "1.0-beta",
+        "1.9",
+        "1.9.1",
+        "1.10",
+        "2.0",
+    ]
+    assert version_key("1.9") < version_key("1.10")
+
+
+def test_the_newest_version_is_the_basis_whatever_the_order_given() -> None:
+    v19, v110 = tiny("1.9"), tiny("1.10")
+    old = scored("Council/A", "2024/25", "low", "low", fw=v19)
+    new = scored("Council/A", "2025/26", "high", "high", fw=v110)
+    for frameworks in ([v19, v110], [v110, v19]):
+        result = benchmark([new, old], frameworks, period=None, weighting=None)
+        assert result.framework == "tiny@1.10"
+
+
+def test_a_unit_exactly_at_its_target_meets_it() -> None:
+    at = row(benchmark([scored("Council/A", "2025/26", "mid", "mid")], [FW]), "Council/A")
+    assert (at.target_met, at.below_target) == (True, [])
+    below = row(benchmark([scored("Council/A", "2025/26", "low", "mid")], [FW]), "Council/A")
+    assert (below.target_met, below.below_target) == (False, ["people"])
+    none = benchmark([scored("Council/A", "2025/26", "mid", "mid")], [FW], targets={})
+    assert (row(none, "Council/A").target_met, none.targets) == (None, {})
+
+
+def not_applicable(unit: str, period: str) -> Score:
+    na = Response(level="not_applicable")
+    responses = {"people.staff": na, "places.access": na, "places.culture": na}
+    return score(FW, Assessment(framework="tiny", unit=unit, period=period, responses=responses))
+
+
+def test_a_unit_with_no_overall_score_has_no_rank_and_is_no_peer() -> None:
+    scores = [
+        scored("Council/Dept/A", "2025/26", "mid", "mid"),
+        not_applicable("Council/Dept/B", "2025/26"),
+    ]
+    result = benchmark(scores, [FW], weighting=None)
+    a, b = row(result, "Council/Dept/A"), row(result, "Council/Dept/B")
+    assert (a.rank, a.peers, a.quartile) == (1, 1, 1)
+    assert (b.overall.score, b.rank, b.peers, b.quartile) == (None, None, 1, None)
+
+
+def test_a_trend_needs_two_scored_periods() -> None:
+    two = [
+        scored("Council/A", "2024/25", "low", "low"),
+        scored("Council/A", "2025/26", "mid", "mid"),
+    ]
+    latest = row(benchmark(two, [FW], period=None, weighting=None), "Council/A")
+    assert (latest.trend.direction, latest.trend.slope) == ("up", pytest.approx(1.0))
+    gap = [not_applicable("Council/A", "2024/25"), scored("Council/A", "2025/26", "mid", "mid")]
+    latest = row(benchmark(gap, [FW], period=None, weighting=None), "Council/A")
+    assert (latest.trend.direction, latest.trend.slope, latest.trend.periods) == ("flat", None, 2)
+
+
+def test_no_scores_compare_on_the_newest_framework_or_not_at_all() -> None:
+    empty = benchmark([], [tiny("1.9"), tiny("1.10"), tiny("1.2")])
+    assert (empty.framework, empty.rows) == ("tiny@1.10", [])
+    with pytest.raises(MaturityError) as caught:
+        benchmark([], [])
+    assert str(caught.value) == "no scores to compare"
+
+
+def test_a_score_of_an_unknown_framework_version_is_refused() -> None:
+    with pytest.raises(MaturityError) as caught:
+        benchmark([scored("Council/A", "2025/26", "mid", "mid", fw=tiny("2.0"))], [FW])
+    assert str(caught.value) == "framework version 2.0 is not known"
+
+
+def renamed(version: str, *refs: str) -> Framework:
+    """FW as `version`, with the named criteria's titles changed (so they differ)."""
+    data = FW.model_dump(mode="json")
+    data["version"] = version
+    for domain in data["domains"]:
+        for criterion in domain["criteria"]:
+            if f"{domain['id']}.{criterion['id']}" in refs:
+                criterion["title"] += " (revised)"
+    return Framework.model_validate(data)
+
+
+def test_version_messages_name_every_version_and_criterion() -> None:
+    newer = renamed("1.1", "places.access", "places.culture")
+    old = scored("Council/A", "2024/25", "low", "low", respondents=3)
+    new = scored("Council/A", "2025/26", "high", "high", fw=newer)
+    result = benchmark([old, new], [FW, newer], period=None, weighting=None)
+    assert result.warnings == [
+        "comparing tiny versions 1.0, 1.1 on the 1 criteria the same in all; "
+        "left out: places.access, places.culture"
+    ]
+    assert row(result, "Council/A", "2024/25").respondents == 3  # kept through re-scoring
+    disjoint = renamed("1.2", "people.staff", "places.access", "places.culture")
+    newest = scored("Council/A", "2025/26", "high", "high", fw=disjoint)
+    with pytest.raises(MaturityError) as caught:
+        benchmark([old, newest], [FW, disjoint], period=None)
+    assert str(caught.value) == (
+        "cannot compare tiny versions 1.0, 1.2: no criterion is the same in all"
+    )
+    bare = [s.model_copy(update={"criteria": []}) for s in (old, new)]
+    with pytest.raises(MaturityError) as caught:
+        benchmark(bare, [FW, newer], period=None)
+    assert str(caught.value) == "scores of several framework versions must carry their criteria"
+    with pytest.raises(MaturityError) as caught:
+        benchmark([new, newest], [FW], period=None)
+    assert str(caught.value) == "framework version 1.1, 1.2 is not known"
+
+
+def test_rolled_up_units_have_levels_per_domain() -> None:
+    scores = [
+        scored("Council/Place/Housing", "2025/26", "low", "high"),
+        scored("Council/Place/Parks", "2025/26", "low", "high"),
+    ]
+    place = row(benchmark(scores, [FW], weighting=Weighting.EQUAL), "Council/Place")
+    assert place.levels == {"people": "low", "places": "high"}
+    assert place.overall.level == "mid"  # (1 + 3) / 2 = 2

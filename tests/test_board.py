@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from board_fixtures import board_scores, fill_store, framework, scored
+from board_fixtures import COUNT_METRIC, board_scores, fill_store, framework, scored
 from click.testing import CliRunner
 from pdf_structure import structure
 
@@ -108,8 +108,51 @@ def test_headlines_summarise_movement_and_the_target_profile() -> None:
         "Council overall: L2 (2.75).",  # (2.625 x 2 respondents + 3.0) / 3
         "Since their previous assessment, 1 improved, 0 held steady and 2 declined.",
         "2 of 3 units meet the target profile in every domain.",
-        "Furthest from target: Domain 1, where 2 of 3 units are at their target level.",
+        # A tie: both domains have one unit a level below target; both are named.
+        "Furthest from target: Domain 1 (2 of 3 units at target) and Domain 2 (2 of 3 units "
+        "at target), where units are on average 0.3 levels below it.",
     ]
+
+
+def test_furthest_from_target_is_the_largest_average_distance_not_the_fewest_at_target() -> None:
+    fw = framework()
+    scores = [
+        # d1: one unit three levels short (l1 against l3), two at target: 1 of 3 short by 1.0.
+        scored(fw, "Council/A", "2025/26", {"d1.c1": "l1", "d2.c3": "l2"}, 0.0)[1],
+        scored(fw, "Council/B", "2025/26", {"d1.c1": "l4", "d2.c3": "l2"}, 12.0)[1],
+        scored(fw, "Council/C", "2025/26", {"d1.c1": "l4", "d2.c3": "l3"}, 12.0)[1],
+    ]
+    # d1 levels: A (1 + 1)/2 = l1 (2 short), B l4, C l4: 2 of 3 at target, on average 0.67 short.
+    # d2 levels: A l2, B l2, C l3: 1 of 3 at target (fewest), on average 0.67 short: a tie ...
+    pack = build_board(scores, [fw], "2025/26")
+    assert [(d.at_target, round(d.shortfall or 0, 2)) for d in pack.distribution] == [
+        (2, 0.67),
+        (1, 0.67),
+    ]
+    # ... so one more unit two levels short in d1 makes d1 the furthest, though more of its
+    # units (2 of 4) are at target than d2's (1 of 4).
+    scores.append(scored(fw, "Council/D", "2025/26", {"d1.c1": "l1", "d2.c3": "l2"}, 0.0)[1])
+    pack = build_board(scores, [fw], "2025/26")
+    assert pack.headlines[-1] == (
+        "Furthest from target: Domain 1 (2 of 4 units at target), where units are on average "
+        "1.0 level below it."
+    )
+
+
+def test_measures_carry_a_rag_status() -> None:
+    from maturity.core.board import Rag, rag
+    from maturity.core.framework import Metric
+
+    higher = Metric.model_validate(COUNT_METRIC)  # at least 10
+    assert [rag(higher, v) for v in (10, 12, 9, 8.9, 0)] == [
+        Rag.GREEN, Rag.GREEN, Rag.AMBER, Rag.RED, Rag.RED
+    ]  # fmt: skip
+    lower = Metric.model_validate({**COUNT_METRIC, "direction": "lower", "target": 2,
+                                   "thresholds": {"l2": 8, "l3": 4, "l4": 2}})  # fmt: skip
+    assert [rag(lower, v) for v in (2, 0, 2.2, 2.3)] == [Rag.GREEN, Rag.GREEN, Rag.AMBER, Rag.RED]
+    rows = {r.unit: r for r in pack().metric_rows}
+    # Care 12 (met), Health 3 (suppressed under 5 and so short of 10: red is not told), Housing 15.
+    assert [rows[u].cells[0].rag for u in rows] == [Rag.GREEN, None, Rag.GREEN]
 
 
 def test_a_period_without_scores_is_refused_naming_the_ones_there_are() -> None:
@@ -132,7 +175,7 @@ def test_the_html_escapes_unit_names_and_gives_every_image_alt_text() -> None:
         "board-pack.html.j2",
         context(
             build_board(scores, [fw], "2025/26"),
-            {"trend": "t", "distribution": "d"},
+            {"trend-1": "t", "distribution": "d"},
             on=date(2026, 11, 23),
         ),
     )
@@ -177,3 +220,42 @@ def test_report_board_names_a_missing_period(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert result.output == "Error: no scores for 2022/23; periods with scores: 2024/25, 2025/26\n"
+
+
+def council_pack(units: int) -> BoardPack:
+    """`units` services in departments of ten, one period, plus one department of one unit."""
+    fw = framework()
+    scores = [
+        scored(fw, f"Council/Dept {i // 10 + 1}/Service {i + 1}", "2025/26",
+               {"d1.c1": "l2", "d2.c3": "l3"}, 9.0)[1]
+        for i in range(units)
+    ]  # fmt: skip
+    scores.append(scored(fw, "Council/Solo/Only", "2025/26", {"d1.c1": "l1"}, 1.0)[1])
+    return build_board(scores, [fw], "2025/26")
+
+
+def test_a_council_sized_pack_leads_with_departments_and_puts_units_in_an_appendix() -> None:
+    from maturity.reports.board import UNITS_IN_BODY, body_trends, context, department_rows
+    from maturity.reports.board_charts import PANELS_PER_PAGE, trend_pages
+    from maturity.reports.render import render_html
+
+    small = council_pack(UNITS_IN_BODY - 1)  # 40 assessed with the solo unit: not large
+    assert body_trends(small) == small.trends
+    large = council_pack(100)
+    rows = department_rows(large)
+    # The council, ten departments, and the unit standing for the one-unit department.
+    assert [r.unit for r in rows] == [
+        "Council",
+        *sorted(f"Council/Dept {i}" for i in range(1, 11)),  # in the organisation's order
+        "Council/Solo/Only",
+    ]
+    assert [line.unit for line in body_trends(large)] == [r.unit for r in rows]
+    charts = {"distribution": "d", "trend-1": "t1"}
+    html = render_html("board-pack.html.j2", context(large, charts, on=date(2026, 11, 23)))
+    body, appendix = html.split("Appendix: every unit")
+    assert "Service 57" not in body and "Service 57" in appendix
+    assert "Maturity by department and domain" in body
+    # Small multiples come 20 to a chart, in order.
+    pages = trend_pages(large.trends)
+    assert [len(p) for p in pages] == [PANELS_PER_PAGE] * 5 + [len(large.trends) - 100]
+    assert [line for page in pages for line in page] == large.trends

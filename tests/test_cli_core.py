@@ -118,11 +118,15 @@ def test_show_json_is_the_framework(cli: Cli) -> None:
 @pytest.mark.parametrize(
     ("ref", "message"),
     [
-        ("nope", "Error: no framework 'nope': give a file path or a built-in id ({known})\n"),
+        (
+            "nope",
+            "Error: no framework 'nope': give a file path or a built-in id ({known}); to use "
+            "your own, add it to the store with `maturity framework add FILE`\n",
+        ),
         (
             "edi-maturity@9",
             "Error: framework 'edi-maturity' version 9 is not available (the built-in one is "
-            "version 1.0)\n",
+            "version 1.0); add that version to the store with `maturity framework add FILE`\n",
         ),
         (
             "tests/data/frameworks/nope.yaml",
@@ -278,14 +282,14 @@ def test_assess_new_refuses_to_overwrite(cli: Cli, tmp_path: Path) -> None:
         (
             "Housing",
             "2025/27",
-            "period '2025/27' is not a financial year such as 2025/26 (YYYY/YY, the second year "
-            "following the first)",
+            "--period: period '2025/27' is not a financial year such as 2025/26 (YYYY/YY, the "
+            "second year following the first)",
         ),
         (
             "City Council//Housing",
             "2025/26",
-            "unit 'City Council//Housing' is not a path such as 'City Council/Housing' (no empty "
-            "parts between /)",
+            "--unit: unit 'City Council//Housing' is not a path such as 'City Council/Housing' "
+            "(no empty parts between /)",
         ),
     ],
 )

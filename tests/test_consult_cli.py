@@ -13,10 +13,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import REPO
+from sqlalchemy import create_engine, inspect
 
 from maturity.cli import main
 from maturity.core.consultation.groups import quotable
-from maturity.store import open_store
+from maturity.store import migrations, open_store
 
 SAMPLE = REPO / "assessments" / "consultation"
 QUESTION = "If the"
@@ -254,19 +255,33 @@ def test_plan_items_say_how_many_staff_raised_them(store: Path, tmp_path: Path) 
     assert "staff_responses" not in plain.read_text(encoding="utf-8")
 
 
-def test_a_store_from_before_consultations_is_migrated(tmp_path: Path) -> None:
+def test_a_store_from_before_consultations_is_upgraded_by_alembic(tmp_path: Path) -> None:
     db = tmp_path / "m.db"
-    assert run("import", REPO / "assessments" / "2025-26" / "hr-od.yaml", "--store", db)[0] == 0
-    with sqlite3.connect(db) as conn:  # make it a version 1 store, as maturity 0.1 wrote it
-        for table in ("consultation_corrections", "consultation_responses", "consultations"):
-            conn.execute(f"DROP TABLE {table}")
-        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    conn.close()
+    shutil.copyfile(REPO / "tests" / "data" / "store-v1.db", db)  # as the first release wrote it
+    code, _, err = import_sample(db)
+    assert code == 1
+    assert err == (
+        f"Error: {db} needs upgrading (schema 1; this maturity uses {migrations.head()}): "
+        f"run maturity store upgrade --store {db}\n"
+    )
+    assert run("store", "upgrade", "--store", db)[0] == 0
     assert import_sample(db)[0] == 0
     with open_store(str(db)) as s:
-        assert s.schema_version() == 2
+        assert s.schema_version() == migrations.head()
         assert s.consultation_names() == ["sce"]
-        assert (
-            len(s.history("City Council/Corporate Resources/HR and Organisational Development"))
-            == 1
-        )
+        history = s.history("City Council/Housing")
+        assert [(v.period, v.version) for v in history] == [
+            ("2024/25", 1), ("2025/26", 1), ("2025/26", 2), ("2025/26", 3),
+        ]  # fmt: skip
+
+
+def test_revision_0005_adds_the_consultation_tables_to_a_schema_4_store(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'four.db'}")
+    with engine.begin() as conn:
+        migrations.upgrade(conn, 0, to=4)
+        before = set(inspect(conn).get_table_names())
+        migrations.upgrade(conn, 4, to=5)
+        added = set(inspect(conn).get_table_names()) - before
+    engine.dispose()
+    assert "consultations" not in before
+    assert added == {"consultations", "consultation_responses", "consultation_corrections"}

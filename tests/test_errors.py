@@ -4,7 +4,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from maturity.core.errors import write_crash_log
+from maturity.files.crash_log import write_crash_log
 
 
 def crash(message: str) -> ValueError:

@@ -72,12 +72,12 @@ HIGHER = {"name": "Share", "unit": "percent", "direction": "higher", "target": 8
             id="descriptor-for-no-level",
         ),
         pytest.param(
-            edit(lambda d: crit(d)["evidence"].pop("l3")),
+            edit(lambda d: crit(d)["evidence"].update(l1="Nothing to show.")),
             [
-                "domain 'd1' > criterion 'c1' > evidence: missing evidence guidance for l3; say "
-                "what evidence shows each level above the lowest"
+                "domain 'd1' > criterion 'c1' > evidence: l1 not a level here; evidence are "
+                "keyed by l2, l3"
             ],
-            id="missing-evidence-guidance",
+            id="evidence-for-the-lowest-level",
         ),
         pytest.param(
             edit(lambda d: crit(d)["actions"].update(l3=["Stay there."])),
@@ -179,7 +179,7 @@ HIGHER = {"name": "Share", "unit": "percent", "direction": "higher", "target": 8
             framework_data(bands=[("Low", 1, 2), ("High", 2, 3)]),
             [
                 "scoring > bands 2: bands 'Low' (1 to 2) and 'High' (2 to 3) overlap; each score "
-                "must fall in one band"
+                "must fall in one band (leave out `max` to run a band up to the next one's start)"
             ],
             id="bands-touch",
         ),

@@ -113,3 +113,93 @@ def test_targets_file_loads(tmp_path: Path) -> None:
     path = tmp_path / "targets.yaml"
     path.write_text("level: grow\ncriteria: {one.x: lead}\n")
     assert load_targets(path, FW) == Targets(level="grow", criteria={"one.x": "lead"})
+
+
+# --- worked examples the mutation run asked for (issue 18) ---------------------------------
+
+
+def test_a_not_applicable_criterion_does_not_stop_the_gaps_after_it() -> None:
+    gaps = gaps_for({"one.x": {"level": "not_applicable"}, "one.y": {"level": "start"}})
+    assert sorted(g.ref for g in gaps) == ["one.y", "two.w", "two.z"]
+
+
+def test_a_criterion_without_a_gap_does_not_stop_the_gaps_after_it() -> None:
+    gaps = gaps_for({"one.x": {"level": "lead", "evidence": EVIDENCE}, "one.y": {"level": "grow"}})
+    assert sorted(g.ref for g in gaps) == ["one.y", "two.w", "two.z"]
+
+
+def test_priority_worked_example() -> None:
+    # Shares: domains weigh 1 each, so one.x = 1/2 * 2/3 = 1/3, one.y = 1/6, two.* = 1/4.
+    responses = {
+        "one.x": {"level": "start", "evidence": EVIDENCE},  # 2 steps to firm, evidenced
+        "one.y": {"level": "grow"},  # 1 step to firm, no evidence: x 1.5
+        "two.z": {"value": 75, "evidence": EVIDENCE},  # at lead (70) but under its target (80)
+        "two.w": {"level": "lead", "evidence": EVIDENCE},  # at its target: no gap
+    }
+    gaps = {g.ref: g for g in gaps_for(responses)}
+    assert sorted(gaps) == ["one.x", "one.y", "two.z"]
+    x, y, z = gaps["one.x"], gaps["one.y"], gaps["two.z"]
+    assert (x.weight, x.priority, x.steps, x.lacks_evidence) == (
+        pytest.approx(1 / 3),
+        pytest.approx(2 / 3),
+        ["start", "grow"],
+        False,
+    )
+    assert (y.weight, y.priority, y.lacks_evidence, y.capped) == (
+        pytest.approx(1 / 6),
+        pytest.approx(0.25),
+        True,
+        False,
+    )
+    assert (z.steps, z.priority) == ([], pytest.approx(0.5 * 0.25))  # metric only: half a step
+    assert z.metric is not None and z.metric.target_met is False
+    assert [g.ref for g in gaps_for(responses)] == ["one.x", "one.y", "two.z"]
+
+
+def test_a_metric_exactly_at_its_target_is_met() -> None:
+    gaps = gaps_for({"two.z": {"value": 80, "evidence": EVIDENCE}})
+    assert "two.z" not in [g.ref for g in gaps]
+    below = {g.ref: g for g in gaps_for({"two.z": {"value": 79.5, "evidence": EVIDENCE}})}
+    assert below["two.z"].metric is not None and not below["two.z"].metric.target_met
+
+
+def test_an_unrecorded_metric_value_is_not_met_but_not_a_metric_gap() -> None:
+    gaps = {g.ref: g for g in gaps_for({"two.z": {"level": "lead", "evidence": EVIDENCE}})}
+    assert "two.z" not in gaps  # at its target level, no value to miss
+    low = {g.ref: g for g in gaps_for({"two.z": {"level": "grow", "evidence": EVIDENCE}})}
+    assert low["two.z"].metric is not None
+    assert (low["two.z"].metric.value, low["two.z"].metric.target_met) == (None, False)
+
+
+def test_domain_gaps_are_zero_at_or_above_target_and_without_one() -> None:
+    s = score(FW, assessment({"one.x": {"level": "lead", "evidence": EVIDENCE},
+                              "one.y": {"level": "lead", "evidence": EVIDENCE}}))  # fmt: skip
+    found = {d.domain: d for d in domain_gaps(FW, s, Targets(domains={"one": "grow"}))}
+    assert (found["one"].level, found["one"].size) == ("lead", 0)
+    untargeted = framework(default_target=None)
+    data = untargeted.model_dump(mode="json")
+    data["domains"][1].pop("target")
+    bare = type(untargeted).model_validate(data)
+    found = {d.domain: d for d in domain_gaps(bare, score(bare, assessment({})))}
+    assert (found["two"].target, found["two"].size) == (None, 0)
+    assert find_gaps(bare, score(bare, assessment({}))) == []
+
+
+def test_check_targets_names_each_problem_where_it_is() -> None:
+    from maturity.core.errors import Problem
+    from maturity.core.gaps import check_targets
+
+    targets = Targets(
+        level="top",
+        domains={"zzz": "grow", "one": "best"},
+        criteria={"one.q": "lead", "two.w": "peak"},
+    )
+    levels = "start, grow, firm, lead"
+    assert check_targets(FW, targets) == [
+        Problem(("level",), f"'top' is not a level of tiny; use one of {levels}"),
+        Problem(("domains", "zzz"), "no such domain; use one of one, two"),
+        Problem(("domains", "one"), f"'best' is not a level of tiny; use one of {levels}"),
+        Problem(("criteria", "one.q"), "no such criterion; write it as domain.criterion"),
+        Problem(("criteria", "two.w"), f"'peak' is not a level of tiny; use one of {levels}"),
+    ]
+    assert check_targets(FW, Targets(level="grow", domains={"one": "lead"})) == []

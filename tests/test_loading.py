@@ -8,8 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
+from click.testing import CliRunner, Result
 
+from maturity.cli import main
 from maturity.core.errors import InvalidFileError, MaturityError
 from maturity.core.framework import Framework
 from maturity.files import loading
@@ -26,7 +27,8 @@ BROKEN = {
     "missing-descriptor": "62: domain 'services' > criterion 'access' > descriptors: missing "
     "descriptors for high; every criterion describes every level",
     "overlapping-bands": "26: scoring > bands 3: bands 'Silver' (2 to 2.6) and 'Gold' (2.5 to 3) "
-    "overlap; each score must fall in one band",
+    "overlap; each score must fall in one band (leave out `max` to run a band up to the next "
+    "one's start)",
     "unquoted-no": "12: level 'mid' > name: YAML reads an unquoted No as true/false; write 'No' "
     "in quotes",
     "wrong-type": "56: domain 'services' > weight: expected a number, found 'double'",
@@ -94,12 +96,27 @@ def test_an_oversized_file_is_refused_without_reading_it(tmp_path: Path) -> None
     ],
     ids=["flow", "block"],
 )
-def test_deep_nesting_is_refused_not_a_crash(text: str, line: int) -> None:
+def test_deep_nesting_is_refused_not_a_crash(text: str, line: int, tmp_path: Path) -> None:
+    """One located line naming the file, exit 1, quickly: whoever notices first (PyYAML
+    6.0.4 refuses deep flow nesting itself, in its own words, before our check does)."""
+    path = tmp_path / "deep.yaml"
+    path.write_text(text)
+    start = time.perf_counter()
+    result = CliRunner().invoke(main, ["score", str(path)])
+    assert time.perf_counter() - start < 2
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"Error: {path}:{line}: ")
+    assert "Traceback" not in result.output
+
+
+def test_our_own_depth_check_names_the_limit() -> None:
+    text = "a:\n" + "".join("  " * i + "k:\n" for i in range(1, 200))
     with pytest.raises(InvalidFileError) as caught:
         loading.parse(text, "deep.yaml")
     assert caught.value.lines == [
-        f"deep.yaml:{line}: nested more than 50 levels deep; no framework or assessment needs "
-        "that many"
+        "deep.yaml:51: nested more than 50 levels deep; no framework or assessment needs that many"
     ]
 
 

@@ -18,8 +18,10 @@ from maturity.core.plan import (
     ActionPlan,
     PlanConfig,
     Status,
+    aim_refs,
     draft_plan,
     format_number,
+    letters,
     timeframe,
 )
 from maturity.core.scoring import score
@@ -53,20 +55,29 @@ def test_columns_are_the_councils_in_order() -> None:
 
 
 @pytest.mark.parametrize(
-    ("steps", "horizon", "expected"),
+    ("steps", "start", "horizon", "expected"),
     [
-        (1, 24, "0-6 months"),
-        (2, 24, "6-12 months"),
-        (3, 24, "12-24 months"),
-        (5, 24, "12-24 months"),
-        (1, 12, "0-3 months"),
-        (2, 36, "9-18 months"),
+        (1, date(2026, 3, 1), 24, "by September 2026"),
+        (2, date(2026, 3, 31), 24, "by March 2027"),
+        (3, date(2026, 3, 15), 24, "by March 2028"),
+        (5, date(2026, 3, 15), 24, "by March 2028"),
+        (1, date(2026, 11, 23), 12, "by February 2027"),
+        (2, date(2026, 12, 1), 36, "by June 2028"),
+        (1, date(2026, 7, 1), 4, "by August 2026"),
     ],
 )
-def test_timeframe_grows_with_the_step_and_the_horizon(
-    steps: int, horizon: int, expected: str
+def test_timeframe_is_dated_from_the_plan_and_grows_with_the_step_and_horizon(
+    steps: int, start: date, horizon: int, expected: str
 ) -> None:
-    assert timeframe(steps, horizon) == expected
+    assert timeframe(steps, start, horizon) == expected
+
+
+def test_refs_number_aims_and_letter_criteria_in_framework_order() -> None:
+    refs = aim_refs(FW)
+    assert [refs[r] for r in FW.criteria] == ["1a", "1b", "2a", "2b"]
+    assert [letters(n) for n in (0, 1, 25, 26, 27, 51, 52)] == [
+        "a", "b", "z", "aa", "ab", "az", "ba"
+    ]  # fmt: skip
 
 
 def test_item_takes_outcome_actions_leads_measures_and_status() -> None:
@@ -92,7 +103,7 @@ def test_item_takes_outcome_actions_leads_measures_and_status() -> None:
         "Our own action",
     ]
     assert (item.lead_service_area, item.lead_officer) == ("Housing Strategy", "Jane Smith")
-    assert item.timeframe == "6-12 months"
+    assert item.timeframe == "by November 2027"  # two steps from a plan of November 2026
     assert item.measures == ["Evidence of x at lead."]
     assert item.status is Status.NOT_YET_COMMENCED
     assert item.updates == []
@@ -103,7 +114,7 @@ def test_unowned_items_are_to_be_assigned_and_metric_targets_are_measures() -> N
     item = next(i for i in plan.items if i.ref == "two.z")
     assert (item.lead_service_area, item.lead_officer) == ("To be assigned", "To be assigned")
     assert item.measures == ["Evidence of z at lead.", "Staff declared: target 80% (now 45%)"]
-    assert item.timeframe == "6-12 months"  # grow -> lead is two steps
+    assert item.timeframe == "by November 2027"  # grow -> lead is two steps
     assert item.current == "grow"
 
 
@@ -173,7 +184,8 @@ def test_saving_never_overwrites_without_force(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "unit", "shown"),
     [(12.5, Unit.PERCENT, "12.5%"), (16.0, Unit.PERCENT, "16%"), (40.0, Unit.COUNT, "40"),
-     (0.8, Unit.RATIO, "0.8")],
+     (0.8, Unit.RATIO, "0.8"), (5.5, Unit.POINTS, "5.5 points"), (1.0, Unit.POINTS, "1 point"),
+     (-2.0, Unit.POINTS, "-2 points")],
 )  # fmt: skip
 def test_metric_numbers_read_as_reports_show_them(value: float, unit: Unit, shown: str) -> None:
     assert format_number(value, unit) == shown

@@ -12,9 +12,10 @@ from click.testing import CliRunner
 
 from maturity.cli import Maturity
 from maturity.cli.plan_update import update_command
+from maturity.core.board import Rag
 from maturity.core.errors import MaturityError
 from maturity.core.plan import Status
-from maturity.core.progress import add_update, parse_status, progress, rounds
+from maturity.core.progress import add_update, due_date, parse_status, progress, rounds
 from maturity.files.plan_file import load_plan, save_plan
 
 STATUSES = "Not yet commenced, On track, In place, Complete, At risk, Delayed"
@@ -226,3 +227,53 @@ def test_plan_update_notes_a_date_before_the_plan_or_before_the_latest_update(
         "Note: this update is dated 2026-06-01, before the latest one (2026-09-01); "
         "the status is still the latest one's\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("timeframe", "due"),
+    [
+        ("by September 2026", date(2026, 9, 30)),
+        ("By  february 2028", date(2028, 2, 29)),
+        ("0-6 months", date(2026, 10, 1)),  # an older plan: six months after 1 April 2026
+        ("12-24 months", date(2028, 4, 1)),
+        ("by Smarch 2026", None),
+        ("When we can", None),
+    ],
+)
+def test_an_item_is_due_at_the_end_of_its_month_or_after_its_span(
+    timeframe: str, due: date | None
+) -> None:
+    assert due_date(timeframe, date(2026, 4, 1)) == due
+
+
+def test_the_update_leads_with_what_changed_and_what_is_overdue_with_rag() -> None:
+    p = plan(("d1.c1", "d2.c3", "d1.c2"))  # each due "0-6 months" after 1 April 2026
+    p = add_update(p, "d1.c1", "On track", "Begun", date(2026, 6, 3))
+    p = add_update(p, "d1.c1", "At risk", "Slipping", date(2026, 11, 5))
+    p = add_update(p, "d2.c3", "Complete", "Done", date(2026, 11, 20))
+    view = progress(p, on=date(2026, 12, 1))
+    assert [(r.item.ref, r.before, r.status) for r in view.changed] == [
+        ("d1.c1", Status.ON_TRACK, Status.AT_RISK),
+        ("d2.c3", Status.NOT_YET_COMMENCED, Status.COMPLETE),
+    ]
+    # Due 1 October 2026: d1.c1 (at risk) and d1.c2 (never started) are overdue; d2.c3 is done.
+    assert [r.item.ref for r in view.overdue] == ["d1.c1", "d1.c2"]
+    assert [r.rag for r in view.rows] == [Rag.RED, Rag.GREEN, Rag.RED]
+    assert view.rag_counts == {Rag.GREEN: 1, Rag.AMBER: 0, Rag.RED: 2}
+    before = progress(p, on=date(2026, 9, 1))  # nothing due yet
+    assert before.overdue == []
+    assert [r.rag for r in before.rows] == [Rag.AMBER, Rag.GREEN, Rag.AMBER]
+
+
+def test_the_progress_report_puts_changes_and_overdue_before_every_action() -> None:
+    from maturity.reports.progress import context
+    from maturity.reports.render import render_html
+
+    p = add_update(plan(), "d1.c1", "Delayed", "Waiting for <HR>", date(2026, 11, 5))
+    html = render_html("progress.html.j2", context(p, on=date(2026, 12, 1)))
+    changed = html.index("What changed in the November 2026 update")
+    overdue = html.index("Overdue on 1 December 2026")
+    every = html.index("Every action")
+    assert changed < overdue < every
+    assert "Waiting for &lt;HR&gt;" in html
+    assert '<span class="rag rag-red">✖ Overdue</span>' in html

@@ -493,3 +493,182 @@ def test_an_evidence_rule_from_the_lowest_level_caps_nothing() -> None:
     )
     assert result.criteria[0].level == "l1"
     assert not result.criteria[0].capped
+
+
+# --- worked examples the mutation run asked for (issue 18) ---------------------------------
+
+
+def test_a_criterion_nobody_answered_does_not_stop_the_merge() -> None:
+    fw = make_framework(points=(1, 2, 3), domains=((1, 1, 1),))
+    team = [
+        assess({"d1.c2": {"level": "l1"}, "d1.c3": {"level": "l3"}}),
+        assess({"d1.c2": {"level": "l3"}, "d1.c3": {"level": "l2"}}),
+    ]
+    merged, spreads = merge(fw, team)
+    # c1: nobody answered, so it is left out; c2 and c3, after it, are still merged.
+    assert sorted(merged.responses) == ["d1.c2", "d1.c3"]
+    assert spreads == {"d1.c2": 2, "d1.c3": 1}
+
+
+@pytest.mark.parametrize(
+    ("rule", "level", "value"),
+    [
+        # Ranks 0, 0, 2, 3 (l1 l1 l3 l4); values 10, 20, 40, 90.
+        ("median", "l1", 30.0),  # lower middle rank 0; middle values (20 + 40) / 2
+        ("mean", "l2", 40.0),  # (0 + 0 + 2 + 3) // 4 = 1; (10 + 20 + 40 + 90) / 4
+        ("minimum", "l1", 10.0),
+        ("maximum", "l4", 90.0),
+    ],
+)
+def test_each_respondents_rule_worked_example(rule: str, level: str, value: float) -> None:
+    metric = {**HIGHER, "thresholds": {"l2": 95, "l3": 97, "l4": 99}}
+    fw = make_framework(
+        points=(1, 2, 3, 4), domains=((1, 1),), respondents_rule=rule, metrics={"d1.c2": metric}
+    )
+    answers = [("l4", 90.0), ("l1", 10.0), ("l3", 40.0), ("l1", 20.0)]
+    team = [assess({"d1.c1": {"level": lv}, "d1.c2": {"value": v}}) for lv, v in answers]
+    merged, spreads = merge(fw, team)
+    assert merged.responses["d1.c1"].level == level
+    assert merged.responses["d1.c2"].value == value
+    assert spreads == {"d1.c1": 3}  # max - min: 3 - 0, whatever the rule
+
+
+def test_the_median_of_an_odd_number_of_values_is_the_middle_one() -> None:
+    metric = {**HIGHER, "thresholds": {"l2": 95, "l3": 97}}
+    fw = make_framework(points=(1, 2, 3), domains=((1,),), metrics={"d1.c1": metric})
+    team = [assess({"d1.c1": {"value": v}}) for v in (7.0, 1.0, 4.0)]
+    assert merge(fw, team)[0].responses["d1.c1"].value == 4.0
+
+
+def test_the_spread_is_the_highest_minus_the_lowest_rank() -> None:
+    fw = make_framework(points=(1, 2, 3, 4, 5), domains=((1,),))
+    team = [assess({"d1.c1": {"level": lv}}) for lv in ("l2", "l5", "l4")]
+    assert merge(fw, team)[1] == {"d1.c1": 3}  # ranks 1..4; max + min would be 5
+
+
+def test_merging_keeps_owners_notes_actions_and_the_latest_date() -> None:
+    import datetime as dt
+
+    fw = make_framework(points=(1, 2, 3), domains=((1,),))
+    team = [
+        assess({"d1.c1": {"level": "l1", "owner": "Sam", "notes": "b", "actions": ["x"]}},
+               completed_on=dt.date(2026, 1, 2), respondents=2),
+        assess({"d1.c1": {"level": "l2", "owner": "Ann", "notes": "a", "actions": ["x", "y"]}},
+               completed_on=dt.date(2026, 3, 4)),
+        assess({"d1.c1": {"level": "not_applicable", "owner": "Sam"}}),
+    ]  # fmt: skip
+    merged, _ = merge(fw, team)
+    response = merged.responses["d1.c1"]
+    assert (response.owner, response.notes, response.actions) == ("Sam", "a\nb", ["x", "y"])
+    assert (merged.completed_on, merged.respondents) == (dt.date(2026, 3, 4), 4)
+
+
+def test_only_not_applicable_claims_merge_to_not_applicable() -> None:
+    fw = make_framework(points=(1, 2, 3), domains=((1, 1),))
+    team = [assess({"d1.c1": {"level": NOT_APPLICABLE}, "d1.c2": {"evidence": ["a"]}})] * 2
+    merged, spreads = merge(fw, team)
+    assert merged.responses["d1.c1"].level == NOT_APPLICABLE
+    assert merged.responses["d1.c2"].level is None
+    assert spreads == {}
+
+
+def test_sum_rule_roll_up_worked_example() -> None:
+    # Points 0, 1, 2; domain d1 sums c1 (l3: 2) and c2 (l2: 1) = 3, read per criterion as
+    # 1.5, which reaches l2 (1) but not l3 (2). d2 sums c3 (l3) = 2: l3.
+    fw = make_framework(points=(0, 1, 2), domains=((1, 1), (1,)), domain_rule="sum",
+                        overall_rule="sum")  # fmt: skip
+    result = score(fw, assess({"d1.c1": {"level": "l3"}, "d1.c2": {"level": "l2"},
+                               "d2.c3": {"level": "l3"}}))  # fmt: skip
+    d1, d2 = result.domains
+    assert (d1.score, d1.level) == (3, "l2")
+    assert (d2.score, d2.level) == (2, "l3")
+    # Overall: 3 + 2 = 5 over 3 criteria = 1.67 per criterion: l2.
+    assert (result.overall.score, result.overall.level) == (5, "l2")
+
+
+def test_exactly_at_the_target_counts_as_met_and_no_target_is_none() -> None:
+    fw = make_framework(points=(1, 2, 3), domains=((1,), (1,)), default_target="l2")
+    result = score(fw, assess({"d1.c1": {"level": "l2"}, "d2.c2": {"level": "l1"}}))
+    assert [(d.target, d.target_met) for d in result.domains] == [("l2", True), ("l2", False)]
+    untargeted = make_framework(points=(1, 2, 3), domains=((1,),))
+    [domain] = score(untargeted, assess({"d1.c1": {"level": "l3"}})).domains
+    assert (domain.target, domain.target_met) == (None, None)
+
+
+def test_completeness_counts_answered_of_applicable() -> None:
+    fw = make_framework(points=(1, 2, 3), domains=((1, 1, 1, 1),))
+    result = score(fw, assess({"d1.c1": {"level": "l2"}, "d1.c2": {"level": NOT_APPLICABLE}}))
+    [domain] = result.domains
+    # c2 is not applicable; c1 answered; c3 and c4 unanswered (scored at the lowest level).
+    assert (domain.answered, domain.applicable, domain.completeness) == (1, 3, 1 / 3)
+    assert result.overall.completeness == 1 / 3
+
+
+def test_merging_nothing_is_refused() -> None:
+    with pytest.raises(MaturityError) as caught:
+        merge(make_framework(), [])
+    assert str(caught.value) == "nothing to merge"
+
+
+def test_merging_keeps_moderation_and_service_area() -> None:
+    fw = make_framework(points=(1, 2, 3), domains=((1,),))
+    checked = Moderation(level="l2", by="Kal Sandhu", rationale="Checked.")
+    team = [
+        assess({"d1.c1": {"level": "l3", "service_area": "HR", "moderated": checked}}),
+        assess({"d1.c1": {"level": "l1", "service_area": "HR"}}),
+    ]
+    response = merge(fw, team)[0].responses["d1.c1"]
+    assert (response.service_area, response.moderated) == ("HR", checked)
+
+
+def test_an_unanswered_criterion_counts_at_the_lowest_level() -> None:
+    fw = make_framework(points=(1, 2, 3), domains=((1, 1),))
+    c1, c2 = score(fw, assess({"d1.c2": {"evidence": ["A note, no level"]}})).criteria
+    for unanswered in (c1, c2):
+        assert (unanswered.answered, unanswered.claimed, unanswered.level, unanswered.score) == (
+            False,
+            None,
+            "l1",
+            1,
+        )
+        assert (unanswered.has_evidence, unanswered.value) == (False, None)
+
+
+def test_a_moderated_level_counts_even_without_a_claim() -> None:
+    fw = make_framework(points=(1, 2, 3), domains=((1,),), evidence_required_from="l2")
+    moderated = Moderation(level="l3", by="Kal Sandhu", rationale="Seen on a visit.")
+    [c1] = score(fw, assess({"d1.c1": {"moderated": moderated}})).criteria
+    assert (c1.answered, c1.claimed, c1.moderated, c1.level, c1.score) == (
+        True,
+        None,
+        "l3",
+        "l3",
+        3,
+    )
+
+
+def test_a_criterion_score_carries_its_value_and_evidence() -> None:
+    metric = {**HIGHER, "thresholds": {"l2": 50, "l3": 80}}
+    fw = make_framework(points=(1, 2, 3), domains=((1,),), metrics={"d1.c1": metric})
+    [c1] = score(fw, assess({"d1.c1": {"value": 85.0, "evidence": ["Report"]}})).criteria
+    assert (c1.value, c1.has_evidence, c1.metric_level, c1.target_met) == (85.0, True, "l3", True)
+
+
+def test_completeness_adds_up_across_domains() -> None:
+    fw = make_framework(points=(1, 2, 3), domains=((1, 1), (1, 1)))
+    result = score(fw, assess({"d1.c1": {"level": "l2"}, "d2.c3": {"level": "l2"},
+                               "d2.c4": {"level": "l3"}}))  # fmt: skip
+    assert [d.completeness for d in result.domains] == [0.5, 1.0]
+    assert result.overall.completeness == 3 / 4
+    refs = ["d1.c1", "d1.c2", "d2.c3", "d2.c4"]
+    everything_na = {ref: {"level": NOT_APPLICABLE} for ref in refs}
+    assert score(fw, assess(everything_na)).overall.completeness == 1.0
+
+
+def test_each_domain_takes_its_own_target() -> None:
+    data = make_framework(points=(1, 2, 3), domains=((1,), (1,)), default_target="l2")
+    raw = data.model_dump(mode="json")
+    raw["domains"][1]["target"] = "l3"
+    fw = Framework.model_validate(raw)
+    result = score(fw, assess({"d1.c1": {"level": "l2"}, "d2.c2": {"level": "l2"}}))
+    assert [(d.target, d.target_met) for d in result.domains] == [("l2", True), ("l3", False)]

@@ -9,14 +9,16 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from maturity.cli import main
-from maturity.store import open_store
+from maturity.store import display_name, open_store
 from maturity.store.importing import import_files
+from maturity.store.migrations import head
 
 FW = "council-equality-3"
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,13 +62,13 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_import_then_identical_reimport_changes_nothing(tmp_path: Path) -> None:
-    db = str(tmp_path / "m.db")
+def test_import_then_identical_reimport_changes_nothing(tmp_path: Path, store_url: str) -> None:
+    db = store_url
     path = write(tmp_path / "in", "housing.yaml")
     code, out, _ = run("import", str(path), "--store", db)
     assert code == 0
     assert f"imported   {path}: City Council/Housing 2025/26, version 1" in out
-    assert out.splitlines()[-1] == "1 imported, 0 revised, 0 unchanged, 0 rejected"
+    assert out.splitlines()[-1] == "1 imported, 0 revised, 0 unchanged, 0 rejected; 1 new unit"
     code, out, _ = run("import", str(path), "--store", db)
     assert code == 0
     assert f"unchanged  {path}: City Council/Housing 2025/26, version 1" in out
@@ -79,8 +81,8 @@ def test_import_then_identical_reimport_changes_nothing(tmp_path: Path) -> None:
         assert len(store.history("City Council/Housing")) == 1
 
 
-def test_revision_becomes_current_and_old_version_stays(tmp_path: Path) -> None:
-    db = str(tmp_path / "m.db")
+def test_revision_becomes_current_and_old_version_stays(tmp_path: Path, store_url: str) -> None:
+    db = store_url
     write(tmp_path / "in", "housing.yaml")
     run("import", str(tmp_path / "in"), "--store", db)
     revised = write(tmp_path / "in2", "housing.yaml", level="excellent")
@@ -111,8 +113,8 @@ def test_revision_becomes_current_and_old_version_stays(tmp_path: Path) -> None:
     assert "version 3 (was 2)" in out
 
 
-def test_rejected_file_stores_nothing_and_others_go_ahead(tmp_path: Path) -> None:
-    db = str(tmp_path / "m.db")
+def test_rejected_file_stores_nothing_and_others_go_ahead(tmp_path: Path, store_url: str) -> None:
+    db = store_url
     good = write(tmp_path / "in", "a-good.yaml", unit="City Council/Adults")
     bad = write(
         tmp_path / "in",
@@ -126,25 +128,25 @@ def test_rejected_file_stores_nothing_and_others_go_ahead(tmp_path: Path) -> Non
         f"rejected   {bad}:14: response 'workforce.recruting': no such criterion; "
         "did you mean 'workforce.recruitment'?"
     ) in out
-    assert out.splitlines()[-1] == "1 imported, 0 revised, 0 unchanged, 1 rejected"
+    assert out.splitlines()[-1] == "1 imported, 0 revised, 0 unchanged, 1 rejected; 1 new unit"
     assert err == "Error: 1 of 2 files rejected; nothing from them was stored\n"
     with open_store(db) as store:
         assert store.history("City Council/Housing") == []
         assert len(store.history("City Council/Adults")) == 1
 
 
-def test_unknown_framework_is_rejected(tmp_path: Path) -> None:
+def test_unknown_framework_is_rejected(tmp_path: Path, store_url: str) -> None:
     path = write(tmp_path, "x.yaml")
     path.write_text(path.read_text().replace(FW, "no-such-framework"))
-    code, out, _ = run("import", str(path), "--store", str(tmp_path / "m.db"))
+    code, out, _ = run("import", str(path), "--store", store_url)
     assert code == 1
     assert "rejected   " in out and "no framework 'no-such-framework'" in out
 
 
 def test_failure_inside_the_transaction_leaves_no_partial_version(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_url: str
 ) -> None:
-    db = str(tmp_path / "m.db")
+    db = store_url
     write(tmp_path / "in", "housing.yaml")
     with open_store(db, create=True) as store:
         import_files(store, [tmp_path / "in"])
@@ -156,16 +158,18 @@ def test_failure_inside_the_transaction_leaves_no_partial_version(
         raise RuntimeError("power cut")
 
     monkeypatch.setattr(versions_table, "insert", failing)
-    with open_store(db) as store, pytest.raises(RuntimeError):
-        import_files(store, [revised])
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # where the crash log goes
+    with open_store(db) as store:
+        [report] = import_files(store, [revised])
+    assert report.crashed and "unexpected failure (RuntimeError)" in report.detail
     monkeypatch.undo()
     with open_store(db) as store:
         versions = store.history("City Council/Housing")
         assert [(v.version, v.current) for v in versions] == [(1, True)]
 
 
-def test_import_killed_halfway_leaves_no_partial_assessment(tmp_path: Path) -> None:
-    db = tmp_path / "m.db"
+def test_import_killed_halfway_leaves_no_partial_assessment(tmp_path: Path, store_url: str) -> None:
+    db = store_url
     write(tmp_path / "in", "housing.yaml")
     with open_store(str(db), create=True) as store:
         import_files(store, [tmp_path / "in"])
@@ -204,8 +208,8 @@ def test_import_killed_halfway_leaves_no_partial_assessment(tmp_path: Path) -> N
         assert report.status == "revised"
 
 
-def test_concurrent_importers_lose_nothing(tmp_path: Path) -> None:
-    db = tmp_path / "m.db"
+def test_concurrent_importers_lose_nothing(tmp_path: Path, store_url: str) -> None:
+    db = store_url
     shared = [
         write(tmp_path / "shared", f"s{i}.yaml", unit=f"City Council/Shared {i}") for i in range(5)
     ]
@@ -241,14 +245,16 @@ def test_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
     db = tmp_path / "m.db"
     write(tmp_path / "in", "housing.yaml")
     run("import", str(tmp_path / "in"), "--store", str(db))
+    newer = head() + 1
     with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+        conn.execute(f"UPDATE meta SET value = '{newer}' WHERE key = 'schema_version'")
+        conn.execute(f"UPDATE alembic_version SET version_num = '{newer:04d}'")
     conn.close()
     before = db.read_bytes()
     code, _, err = run("import", str(tmp_path / "in"), "--store", str(db))
     assert code == 1
     assert err == (
-        f"Error: {db} was written by a newer maturity (schema 3; this one knows 2): "
+        f"Error: {db} was written by a newer maturity (schema {newer}; this one knows {head()}): "
         "upgrade maturity\n"
     )
     assert db.read_bytes() == before
@@ -287,11 +293,11 @@ def test_read_only_store(tmp_path: Path) -> None:
     assert code == 0 and "housing.yaml" in out
 
 
-def test_store_from_environment_and_bad_unit(tmp_path: Path) -> None:
-    db = str(tmp_path / "env.db")
+def test_store_from_environment_and_bad_unit(tmp_path: Path, store_url: str) -> None:
+    db = store_url
     write(tmp_path / "in", "housing.yaml")
     code, _, _ = run("import", str(tmp_path / "in"), env={"MATURITY_STORE": db})
-    assert code == 0 and Path(db).exists()
+    assert code == 0
     code, _, err = run("history", "City Council//Housing", env={"MATURITY_STORE": db})
     assert code == 1
     assert err == (
@@ -300,12 +306,15 @@ def test_store_from_environment_and_bad_unit(tmp_path: Path) -> None:
     )
     code, _, err = run("history", "Housing", env={"MATURITY_STORE": db})
     assert (
-        err == f"Error: no assessments of 'Housing' in {db}; did you mean 'City Council/Housing'?\n"
+        err == f"Error: no assessments of 'Housing' in {display_name(db)}; "
+        "did you mean 'City Council/Housing'?\n"
     )
 
 
-def test_export_round_trip(tmp_path: Path) -> None:
-    db = str(tmp_path / "m.db")
+def test_export_round_trip(
+    tmp_path: Path, store_url: str, new_store_url: Callable[[], str]
+) -> None:
+    db = store_url
     write(tmp_path / "in", "a.yaml", unit="City Council/Housing", period="2024/25")
     write(tmp_path / "in", "b.yaml", unit="City Council/Housing")
     write(tmp_path / "in", "c.yaml", unit="City Council/Adults = Care", level="developing")
@@ -316,7 +325,7 @@ def test_export_round_trip(tmp_path: Path) -> None:
     out_dir = tmp_path / "out"
     code, out, _ = run("export", "-o", str(out_dir), "--store", db)
     assert code == 0
-    assert out == f"wrote 3 files for 3 assessment versions to {out_dir}\n"
+    assert out == f"wrote 3 files for 3 submissions to {out_dir}\n"
     assert (out_dir / FW / "2025-26" / "city-council--housing.yaml").is_file()
     # Nothing is overwritten without --force.
     code, _, err = run("export", "-o", str(out_dir), "--store", db)
@@ -325,9 +334,9 @@ def test_export_round_trip(tmp_path: Path) -> None:
     # Back into the same store: nothing changes. Into a new one: the same content.
     code, out, _ = run("import", str(out_dir), "--store", db)
     assert out.splitlines()[-1] == "0 imported, 0 revised, 3 unchanged, 0 rejected"
-    fresh = str(tmp_path / "fresh.db")
+    fresh = new_store_url()
     code, out, _ = run("import", str(out_dir), "--store", fresh)
-    assert out.splitlines()[-1] == "3 imported, 0 revised, 0 unchanged, 0 rejected"
+    assert out.splitlines()[-1] == "3 imported, 0 revised, 0 unchanged, 0 rejected; 2 new units"
     with open_store(db) as a, open_store(fresh) as b:
         assert {(x.info.unit, x.info.period, x.info.content_hash) for x in a.assessments()} == {
             (x.info.unit, x.info.period, x.info.content_hash) for x in b.assessments()
@@ -337,17 +346,17 @@ def test_export_round_trip(tmp_path: Path) -> None:
     # Every version: replaying the export rebuilds the history.
     all_dir = tmp_path / "all"
     run("export", "-o", str(all_dir), "--all-versions", "--store", db)
-    replay = str(tmp_path / "replay.db")
+    replay = new_store_url()
     code, out, _ = run("import", str(all_dir), "--store", replay)
-    assert out.splitlines()[-1] == "3 imported, 1 revised, 0 unchanged, 0 rejected"
+    assert out.splitlines()[-1] == "3 imported, 1 revised, 0 unchanged, 0 rejected; 2 new units"
     with open_store(db) as a, open_store(replay) as b:
         old = [(v.version, v.current, v.content_hash) for v in a.history("City Council/Housing")]
         new = [(v.version, v.current, v.content_hash) for v in b.history("City Council/Housing")]
         assert old == new
 
 
-def test_export_csv(tmp_path: Path) -> None:
-    db = str(tmp_path / "m.db")
+def test_export_csv(tmp_path: Path, store_url: str) -> None:
+    db = store_url
     write(tmp_path / "in", "c.yaml", unit="=Adults")
     run("import", str(tmp_path / "in"), "--store", db)
     code, _, _ = run("export", "--format", "csv", "-o", str(tmp_path / "t"), "--store", db)
@@ -361,7 +370,7 @@ def test_export_csv(tmp_path: Path) -> None:
 
 
 def test_a_large_import_checked_in_two_processes_stores_what_one_process_would(
-    tmp_path: Path,
+    tmp_path: Path, new_store_url: Callable[[], str]
 ) -> None:
     folder = tmp_path / "in"
     for i in range(70):  # above the size at which checking goes to worker processes
@@ -369,7 +378,7 @@ def test_a_large_import_checked_in_two_processes_stores_what_one_process_would(
     write(folder, "unit-bad.yaml", level="achived")
     results = {}
     for jobs in (1, 2):
-        with open_store(str(tmp_path / f"{jobs}.db"), create=True) as store:
+        with open_store(new_store_url(), create=True) as store:
             reports = import_files(store, [folder], jobs=jobs)
             results[jobs] = (
                 [(r.path.name, r.status, r.detail) for r in reports],

@@ -28,6 +28,9 @@ def test_the_threshold_is_configurable() -> None:
 def test_percentages_are_shown_as_recorded_counts_are_not() -> None:
     assert suppression.metric(3.0, Unit.PERCENT).text == "3%"
     assert suppression.metric(12.5, Unit.PERCENT).text == "12.5%"
+    # A gap between two percentages is printed in points, as the framework declares it.
+    assert suppression.metric(5.5, Unit.POINTS).text == "5.5 points"
+    assert suppression.metric(2.0, Unit.POINTS).text == "2 points"
     assert suppression.metric(3.0, Unit.COUNT).text == SUPPRESSED
 
 
@@ -95,3 +98,90 @@ def test_the_threshold_reaches_the_board_pack() -> None:
     assert not pack.suppressed
     assert pack.metrics[0].summary.text == "30"
     assert pack.metrics[0].met == 2  # 12 and 15 reach the target of 10
+
+
+# --- worked examples: every branch, each boundary (issue 18, mutation testing) ------------
+
+S = suppression
+
+
+def shown(text: str, value: float) -> S.Shown:
+    return S.Shown(text=text, value=value, suppressed=False)
+
+
+HIDDEN = S.Shown(text=SUPPRESSED, value=None, suppressed=True)
+
+
+def test_the_note_names_the_threshold() -> None:
+    assert S.note(7) == (
+        "[c]: suppressed. Counts of fewer than 7 people are not published, so that no one can "
+        "be identified; figures worked out from them are suppressed too."
+    )
+    assert "fewer than 5 people" in S.note()
+
+
+def test_values_are_formatted_by_unit() -> None:
+    assert S.metric(12.5, Unit.PERCENT).text == "12.5%"
+    assert S.metric(12.0, Unit.PERCENT).text == "12%"
+    assert S.metric(1234.6, Unit.COUNT, people=False).text == "1,235"
+    assert S.metric(1.5, Unit.RATIO).text == "1.5"
+    assert S.metric(2.0, Unit.RATIO).text == "2"
+    assert S.metric(0.125, Unit.RATIO).text == "0.12"
+    assert S.derived(3.25, []).text == "3.25"  # no unit: as a ratio
+
+
+def test_small_is_under_the_threshold_and_none_is_not_small() -> None:
+    assert S.is_small(4) and S.is_small(0) and S.is_small(9, threshold=10)
+    assert not S.is_small(5) and not S.is_small(None) and not S.is_small(10, threshold=10)
+
+
+def test_count_at_the_threshold_is_shown() -> None:
+    assert S.count(None) == S.NONE
+    assert S.count(4) == HIDDEN
+    assert S.count(5) == shown("5", 5)
+    assert S.count(6, threshold=7) == HIDDEN
+
+
+def test_metrics_suppress_only_counts_of_people() -> None:
+    assert S.metric(None, Unit.PERCENT) == S.NONE
+    assert S.metric(None, Unit.COUNT) == S.NONE
+    assert S.metric(3, Unit.COUNT) == HIDDEN
+    assert S.metric(3, Unit.COUNT, people=False) == shown("3", 3)
+    assert S.metric(3, Unit.PERCENT) == shown("3%", 3)
+    assert S.metric(8, Unit.COUNT, threshold=10) == HIDDEN
+
+
+def test_rate_worked_examples() -> None:
+    assert S.rate(10, 40) == shown("25%", 25.0)
+    assert S.rate(None, 40) == S.NONE
+    assert S.rate(10, None) == S.NONE
+    assert S.rate(0, 0) == S.NONE  # a zero denominator is no rate, not a division error
+    assert S.rate(1, -5) == S.NONE
+    assert S.rate(4, 40) == HIDDEN  # small numerator
+    assert S.rate(38, 40) == HIDDEN  # small complement: 2 people outside
+    assert S.rate(35, 40) == shown("87.5%", 87.5)  # complement exactly 5: shown
+    assert S.rate(5, 10) == shown("50%", 50.0)
+    assert S.rate(6, 12, threshold=7) == HIDDEN
+    assert S.rate(1, 1, threshold=0) == shown("100%", 100.0)  # no suppression: any count shown
+
+
+def test_derived_worked_examples() -> None:
+    assert S.derived(5.0, [shown("5", 5), HIDDEN]) == HIDDEN
+    assert S.derived(None, [shown("5", 5)]) == S.NONE
+    assert S.derived(12.5, [shown("5", 5)], Unit.PERCENT) == shown("12.5%", 12.5)
+
+
+def test_total_worked_examples() -> None:
+    assert S.total([], [], Unit.COUNT) == S.NONE
+    assert S.total([S.NONE], [None], Unit.COUNT) == S.NONE
+    # Two hidden: the total cannot give either away, and is the sum of every raw part.
+    assert S.total([HIDDEN, HIDDEN, shown("10", 10)], [2, 3, 10], Unit.COUNT) == shown("15", 15)
+    assert S.total([HIDDEN, shown("10", 10)], [2, 10], Unit.COUNT) == HIDDEN
+    # A total under the threshold is itself a small count of people...
+    assert S.total([shown("2", 2), shown("1", 1)], [2, 1], Unit.COUNT) == HIDDEN
+    assert S.total([shown("4", 4)], [4], Unit.COUNT, threshold=5) == HIDDEN
+    assert S.total([shown("5", 5)], [5], Unit.COUNT) == shown("5", 5)
+    # ...unless it counts things, or is not a count.
+    assert S.total([shown("2", 2)], [2], Unit.COUNT, people=False) == shown("2", 2)
+    assert S.total([shown("2%", 2)], [2], Unit.PERCENT) == shown("2%", 2)
+    assert S.total([shown("6", 6)], [6], Unit.COUNT, threshold=7) == HIDDEN

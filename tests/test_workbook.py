@@ -215,7 +215,39 @@ def test_prefilled_workbook_reads_back_unchanged(fw: Framework, tmp_path: Path) 
     write_workbook(fw, path, None, "2026/27", prefill=last)
     got = read_workbook(path)
     assert got.unit == last.unit and got.period == "2026/27"
-    assert got.responses == last.responses
+    # Every answer reads back as it was, marked carried over until the team reviews it.
+    assert got.responses == {
+        ref: r.model_copy(update={"carried_over": True}) for ref, r in last.responses.items()
+    }
+
+
+def test_carried_over_answers_stay_marked_until_changed_or_confirmed(
+    fw: Framework, tmp_path: Path
+) -> None:
+    last = full_assessment(fw)
+    path = tmp_path / "again.xlsx"
+    write_workbook(fw, path, None, "2026/27", prefill=last)
+    changed, confirmed, *_ = list(last.responses)
+    other = next(lv.name for lv in fw.levels if lv.id != last.responses[changed].level)
+    fill(
+        path,
+        {("responses", changed, "level"): other, ("responses", confirmed, "reviewed"): "yes"},
+    )
+    got = read_workbook(path)
+    marked = sorted(ref for ref, r in got.responses.items() if r.carried_over)
+    assert marked == sorted(set(last.responses) - {changed, confirmed})
+    result = run("assess", "check", str(path))
+    assert result.exit_code == 0
+    n = len(last.responses) - 2
+    assert result.output.endswith(f"; {n} answers carried over, not yet reviewed\n")
+    sheet, coord = cells(path)[("responses", confirmed, "reviewed")]
+    fill(path, {("responses", confirmed, "reviewed"): "Maybe"})
+    result = run("assess", "check", str(path))
+    assert result.exit_code == 1
+    assert error_lines(result) == [
+        f"Error: {path}: sheet '{sheet}', cell {coord}: 'Maybe' is not 'Yes'; choose Yes or "
+        "leave it empty"
+    ]
 
 
 def test_user_text_that_looks_like_a_formula_is_stored_as_text(
@@ -327,7 +359,8 @@ def test_workbook_for_another_framework_version_is_refused(blank: Path) -> None:
     assert result.exit_code == 1
     assert error_lines(result) == [
         f"Error: {blank}: sheet 'Instructions', cell B3: framework 'council-equality-3' version "
-        "0.9 is not available (the built-in one is version 1.0)"
+        "0.9 is not available (the built-in one is version 1.0); add that version to the "
+        "store with `maturity framework add FILE`"
     ]
 
 
@@ -477,8 +510,8 @@ def test_command_writes_and_refuses_to_overwrite(tmp_path: Path) -> None:
     assert run("workbook", FW, "-o", str(out), "--force").exit_code == 0
     bad = run("workbook", FW, "--period", "2026", "-o", str(tmp_path / "x.xlsx"))
     assert error_lines(bad) == [
-        "Error: period '2026' is not a financial year such as 2025/26 (YYYY/YY, the second year "
-        "following the first)"
+        "Error: --period: period '2026' is not a financial year such as 2025/26 (YYYY/YY, the "
+        "second year following the first)"
     ]
     assert not (tmp_path / "x.xlsx").exists()
     csv = run("workbook", FW, "-o", str(tmp_path / "x.csv"))
@@ -499,7 +532,10 @@ def test_command_prefills_from_last_year(fw: Framework, tmp_path: Path) -> None:
     )
     got = read_workbook(out)
     assert (got.unit, got.period) == (UNIT, "2026/27")
-    assert got.responses == full_assessment(fw).responses
+    assert {
+        ref: r.model_copy(update={"carried_over": False}) for ref, r in got.responses.items()
+    } == (full_assessment(fw).responses)
+    assert all(r.carried_over for r in got.responses.values())
 
 
 # --- a real office suite -----------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from typing import Any
 
 # pydantic looks up plugins through package metadata on the first model it builds, which
@@ -17,7 +18,8 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 import click
 
 from maturity import __version__
-from maturity.core.errors import InvalidFileError, MaturityError, write_crash_log
+from maturity.core.errors import InvalidFileError, MaturityError, printable
+from maturity.files.crash_log import write_crash_log
 
 # command name -> "module:attribute"
 COMMANDS = {
@@ -27,12 +29,36 @@ COMMANDS = {
     "import": "maturity.cli.store:import_command",
     "history": "maturity.cli.store:history",
     "export": "maturity.cli.store:export",
+    "store": "maturity.cli.store_admin:store_group",
     "benchmark": "maturity.cli.benchmark:benchmark_command",
     "plan": "maturity.cli.plan:plan_group",
     "workbook": "maturity.cli.workbook:workbook_command",
     "report": "maturity.cli.report:report",
+    "review": "maturity.cli.review:review",
+    "moderate": "maturity.cli.review:moderate",
+    "withdraw": "maturity.cli.review:withdraw",
+    "respondents": "maturity.cli.review:respondents",
+    "unit": "maturity.cli.unit:unit",
+    "serve": "maturity.cli.serve:serve",
+    "user": "maturity.cli.serve:user_group",
+    "crosswalk": "maturity.cli.crosswalk:crosswalk_command",
     "consult": "maturity.cli.consult:consult_group",
 }
+
+
+MAX_LINES = 100
+"""Problems printed for one failure: enough to work through, not a flood."""
+EXIT_BROKEN_PIPE = 141
+"""What a shell reports for a program stopped by SIGPIPE (128 + 13), as `git` and `cat` do."""
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so nothing more is written to the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (e.g. under a test runner)
+        pass
 
 
 class Maturity(click.Group):
@@ -51,18 +77,31 @@ class Maturity(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a closed pipe shows here, inside the boundary
+            return result
+        except BrokenPipeError:
+            # The reader stopped early (`maturity framework show X | head`): normal, not a
+            # bug. Say nothing, and keep Python from complaining when it flushes at exit.
+            _silence_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
         except InvalidFileError as exc:
-            for line in exc.lines:
-                click.echo(f"Error: {line}", err=True)
+            for line in exc.lines[:MAX_LINES]:
+                click.echo(f"Error: {printable(line)}", err=True)
+            if len(exc.lines) > MAX_LINES:
+                more = len(exc.lines) - MAX_LINES
+                click.echo(f"Error: ... and {more:,} more problems not shown", err=True)
             ctx.exit(1)
         except MaturityError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {printable(str(exc))}", err=True)
             ctx.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("Interrupted; nothing was written.", err=True)
+            # Every file is written whole or not at all, and every store change is one
+            # transaction; what a command had finished before the interrupt stays done
+            # (`export` writes many files, `import` stores each file on its own).
+            click.echo("Interrupted; no file or store was left half-written.", err=True)
             ctx.exit(130)
         except Exception as exc:  # a bug: keep the details, show one line
             log = write_crash_log(exc)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from maturity.cli.common import OutputPath
+from maturity.cli.store import store_option
 from maturity.core.errors import InvalidFileError, MaturityError
 
 
@@ -25,9 +27,7 @@ def assess() -> None:
 @click.argument("framework", metavar="FRAMEWORK")
 @click.option("--unit", required=True, help="The unit assessed, e.g. 'City Council/Housing'.")
 @click.option("--period", required=True, help="The financial year, e.g. 2025/26.")
-@click.option(
-    "-o", "--output", type=click.Path(path_type=Path), required=True, help="The file to write."
-)
+@click.option("-o", "--output", type=OutputPath(), required=True, help="The file to write.")
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
 def new(framework: str, unit: str, period: str, output: Path, force: bool) -> None:
     """Write a blank assessment for FRAMEWORK (a built-in id or a file), ready to fill in.
@@ -39,18 +39,15 @@ def new(framework: str, unit: str, period: str, output: Path, force: bool) -> No
         maturity assess new edi-maturity --unit "City Council/Housing" \\
             --period 2025/26 -o housing.yaml
     """
-    from maturity.core.assessment import parse_period, parse_unit
-    from maturity.core.errors import MaturityError
+    from maturity.cli.common import check_period, check_unit
     from maturity.files.assessment_yaml import blank_assessment
     from maturity.files.catalog import load_framework
-    from maturity.files.output import write_atomic
+    from maturity.files.output import refuse_inputs, write_atomic
 
+    unit = check_unit(unit)
+    check_period(period)
     fw = load_framework(framework)
-    try:
-        unit = "/".join(parse_unit(unit))
-        parse_period(period)
-    except ValueError as exc:
-        raise MaturityError(str(exc)) from None
+    refuse_inputs(output, [Path(framework)])
     write_atomic(output, blank_assessment(fw, unit, period), force=force)
     click.echo(f"Wrote {output}: {len(fw.criteria)} criteria to assess against {fw.ref}")
 
@@ -60,22 +57,28 @@ def new(framework: str, unit: str, period: str, output: Path, force: bool) -> No
 @click.option(
     "--framework", help="Check against this framework (id or file) instead of the one named."
 )
-def check(paths: tuple[Path, ...], framework: str | None) -> None:
+@store_option
+def check(paths: tuple[Path, ...], framework: str | None, store_url: str) -> None:
     """Check assessment files (YAML or filled-in workbooks) and report how complete they are.
 
     Exits 0 when every file is valid, 1 otherwise. Missing answers are not errors.
+    Answers pre-filled from last year (`maturity workbook --from`) that the team has
+    neither changed nor confirmed are reported as carried over, not yet reviewed.
+    A framework that is not built in is looked up among those added to the store.
 
     \b
     Example:
         maturity assess check assessments/2025-26/*.yaml
     """
+    from maturity.cli.store import registered_finder
     from maturity.core.scoring import score
     from maturity.files.intake import load_assessment
 
+    find = registered_finder(store_url)
     failed: list[str] = []
     for path in paths:
         try:
-            assessment, fw = load_assessment(path, framework)
+            assessment, fw = load_assessment(path, framework, find_registered=find)
         except InvalidFileError as exc:
             failed += exc.lines
             continue
@@ -95,6 +98,13 @@ def check(paths: tuple[Path, ...], framework: str | None) -> None:
         capped = [c.id for c in result.criteria if c.capped]
         if capped:
             line += f"; {len(capped)} claim(s) capped for want of evidence"
+        if result.carried_over:
+            line += f"; {carried_over_note(result.carried_over)}"
         click.echo(line)
     if failed:
         raise InvalidFileError(failed)
+
+
+def carried_over_note(count: int) -> str:
+    """`N answers carried over, not yet reviewed`, in the one wording every output uses."""
+    return f"{count} answer{'s' if count != 1 else ''} carried over, not yet reviewed"

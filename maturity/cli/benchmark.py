@@ -14,6 +14,10 @@ from maturity.core.errors import MaturityError
 if TYPE_CHECKING:
     from maturity.core.benchmark import Benchmark, Row
     from maturity.core.framework import Framework
+    from maturity.core.optimism import Optimism
+    from maturity.store import Store
+
+Findings = dict[tuple[str, str], tuple["Optimism", float | None]]
 
 WIDTH = 80
 
@@ -49,6 +53,11 @@ WIDTH = 80
     show_default=True,
     help="table for people; json (one record per unit and period) or csv for tools.",
 )
+@click.option(
+    "--status",
+    type=click.Choice(["submitted", "validated", "approved"]),
+    help="Only results whose review has reached this status (validated includes approved).",
+)
 @store_option
 def benchmark_command(
     framework_id: str | None,
@@ -57,6 +66,7 @@ def benchmark_command(
     roll_up: str,
     targets_file: Path | None,
     fmt: str,
+    status: str | None,
     store_url: str,
 ) -> None:
     """Compare units: by domain, with the previous period, by rank and against targets.
@@ -65,14 +75,21 @@ def benchmark_command(
     previous period; trend is the overall score's change per year across periods.
     Rank and quartile (1 = top quarter) are among units at the same depth. A unit
     with no assessment of its own (a department) is rolled up from the units below
-    it, weighted by respondents or equally. Scores from different framework versions
+    it, weighted by respondents or equally. With --status, only results whose review
+    has reached that status count (see `maturity review`). Scores from different framework versions
     are compared only on the criteria the versions share; a warning names the rest.
+
+    JSON and CSV also give each assessed unit's optimism: how far its claims sat above
+    what counted after the evidence rule, moderation and measures (the score gap, the
+    average distance in levels, the claims lowered, a confidence of high, medium or low,
+    and the gap's trend per year).
 
     \b
     Example:
         maturity benchmark
         maturity benchmark --period all --unit "City Council/Adults" --format json
         maturity benchmark --targets targets.yaml --roll-up equal
+        maturity benchmark --status validated
     """
     from maturity.core.benchmark import Weighting, benchmark
 
@@ -91,6 +108,22 @@ def benchmark_command(
             )
         frameworks = store.frameworks(framework_id)
         scores = store.benchmark_scores(framework_id, None if period == "all" else period)
+        if status is not None:
+            from maturity.core.review import Status, reached
+
+            wanted = Status(status)
+            statuses = store.review_statuses(framework_id)
+            scores = [
+                s for s in scores if reached(statuses.get((s.unit, s.period), Status.DRAFT), wanted)
+            ]
+            if not any(s.period == period for s in scores) and period != "all":
+                raise MaturityError(
+                    f"no {framework_id} results for {period} are {status} yet in {store.name}; "
+                    "see `maturity review`"
+                )
+        findings = (
+            _optimism(store, framework_id, frameworks, period) if fmt in ("json", "csv") else {}
+        )
     targets = _targets(targets_file, frameworks)
     result = benchmark(
         scores,
@@ -105,16 +138,57 @@ def benchmark_command(
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
     if fmt == "json":
-        from pydantic import TypeAdapter
-
-        from maturity.core.benchmark import Row
-
-        # Serialised by pydantic's compiled core: many times quicker for a large store.
-        click.echo(TypeAdapter(list[Row]).dump_json(result.rows, indent=2).decode("utf-8"))
+        click.echo(to_json(result, findings))
     elif fmt == "csv":
-        click.echo(to_csv(result), nl=False)
+        click.echo(to_csv(result, findings), nl=False)
     else:
         click.echo(to_table(result))
+
+
+def _optimism(
+    store: Store, framework_id: str, frameworks: list[Framework], period: str
+) -> Findings:
+    """Optimism for every assessed unit in the periods up to `period` (the trend needs them)."""
+    from maturity.core.optimism import for_scores, trends
+
+    periods = store.periods(framework_id)
+    wanted = periods if period == "all" else [p for p in periods if p <= period]
+    found = for_scores(store.scores(framework_id, wanted, with_criteria=True), frameworks)
+    slopes = trends(found)
+    return {key: (o, slopes[key]) for key, o in found.items()}
+
+
+def _optimism_record(found: tuple[Optimism, float | None] | None) -> dict[str, object] | None:
+    if found is None:
+        return None
+    o, slope = found
+    return {
+        "claimed_score": o.claimed_score,
+        "gap": o.gap,
+        "levels_above": o.levels_above,
+        "claims": o.claims,
+        "lowered": o.lowered,
+        "raised": o.raised,
+        "causes": {c.value: n for c, n in o.causes.items()},
+        "confidence": o.confidence.value,
+        "trend": slope,
+    }
+
+
+def to_json(result: Benchmark, findings: Findings) -> str:
+    """One record per unit and period; assessed units carry their optimism (null when rolled up)."""
+    import json
+
+    from pydantic import TypeAdapter
+
+    from maturity.core.benchmark import Row
+
+    # Dumped by pydantic's compiled core: many times quicker for a large store.
+    records = TypeAdapter(list[Row]).dump_python(result.rows, mode="json")
+    for record, row in zip(records, result.rows, strict=True):
+        key = (row.unit, row.period)
+        record["optimism"] = None if row.rolled_up else _optimism_record(findings.get(key))
+    return json.dumps(records, indent=2, ensure_ascii=False)
 
 
 def _targets(path: Path | None, frameworks: list[Framework]) -> dict[str, str] | None:
@@ -206,8 +280,8 @@ def _wrap(line: str) -> str:
     return "\n".join(textwrap.wrap(line, WIDTH, subsequent_indent="  "))
 
 
-def to_csv(result: Benchmark) -> str:
-    """One row per unit and period, domain scores and changes as columns."""
+def to_csv(result: Benchmark, findings: Findings | None = None) -> str:
+    """One row per unit and period, domain scores and changes as columns, then optimism."""
     from maturity.files.output import csv_text
 
     domain_ids = list(result.rows[0].domains) if result.rows else []
@@ -229,6 +303,12 @@ def to_csv(result: Benchmark) -> str:
         "below_target",
         *domain_ids,
         *(f"{d}_change" for d in domain_ids),
+        "claimed_score",
+        "optimism_gap",
+        "levels_above",
+        "claims_lowered",
+        "confidence",
+        "optimism_trend",
     ]
 
     def num(value: float | None) -> str:
@@ -237,6 +317,8 @@ def to_csv(result: Benchmark) -> str:
     rows = []
     for row in result.rows:
         change = row.change
+        found = None if row.rolled_up else (findings or {}).get((row.unit, row.period))
+        o, slope = found if found is not None else (None, None)
         rows.append(
             [
                 row.unit,
@@ -256,6 +338,12 @@ def to_csv(result: Benchmark) -> str:
                 " ".join(row.below_target),
                 *(num(row.domains.get(d)) for d in domain_ids),
                 *(num(change.domains.get(d)) if change else "" for d in domain_ids),
+                num(o.claimed_score) if o else "",
+                num(o.gap) if o else "",
+                num(o.levels_above) if o else "",
+                o.lowered if o else "",
+                o.confidence.value if o else "",
+                num(slope),
             ]
         )
     return csv_text(header, rows)

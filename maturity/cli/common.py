@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
 
 from maturity.core.errors import MaturityError
 
 if TYPE_CHECKING:
     from maturity.store import Store
+
+
+class OutputPath(click.Path):
+    """A `-o` file or folder name: an empty one is a usage error, not the current folder."""
+
+    def __init__(self) -> None:
+        super().__init__(path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("the name is empty; give a file or folder name", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 def check_period(period: str) -> str:
@@ -19,6 +34,16 @@ def check_period(period: str) -> str:
     except ValueError as exc:
         raise MaturityError(f"--period: {exc}") from None
     return period
+
+
+def check_unit(unit: str) -> str:
+    """A unit path as the store keeps it (`City Council/Housing`), or one clear error."""
+    from maturity.core.assessment import parse_unit
+
+    try:
+        return "/".join(parse_unit(unit))
+    except ValueError as exc:
+        raise MaturityError(f"--unit: {exc}") from None
 
 
 def choose_framework(store: Store, given: str | None) -> str:
@@ -38,3 +63,25 @@ def choose_framework(store: Store, given: str | None) -> str:
             "choose one with --framework"
         )
     return known[0]
+
+
+def framework_of(store: Store, unit: str, period: str, given: str | None) -> str:
+    """The framework of a unit-period's result: `given`, or the only one it has."""
+    found = store.result_frameworks(unit, period)
+    if given is not None:
+        if given not in found:
+            raise MaturityError(
+                f"no {given} result for {unit} {period} in {store.name}"
+                + (f" (it has: {', '.join(found)})" if found else "")
+            )
+        return given
+    if not found:
+        similar = store.units_like(unit)[:3]
+        hint = f"; did you mean {', '.join(repr(u) for u in similar)}?" if similar else ""
+        raise MaturityError(f"no result for '{unit}' {period} in {store.name}{hint}")
+    if len(found) > 1:
+        raise MaturityError(
+            f"{unit} {period} has results for several frameworks ({', '.join(found)}); "
+            "choose one with --framework"
+        )
+    return found[0]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from maturity.cli.common import OutputPath
 from maturity.cli.plan_update import update_command
 from maturity.cli.store import store_option
 from maturity.core.errors import MaturityError
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from maturity.core.plan import PlanConfig
 
 
-FORMATS = ["pdf", "html", "yaml", "csv"]
+FORMATS = ["pdf", "docx", "html", "yaml", "csv"]
 
 
 def default_name(unit: str, period: str, fmt: str) -> str:
@@ -75,7 +76,7 @@ def plan_group() -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=OutputPath(),
     help="The file to write; a folder when several units are planned.",
 )
 @click.option(
@@ -84,7 +85,8 @@ def plan_group() -> None:
     type=click.Choice(FORMATS),
     default="pdf",
     show_default=True,
-    help="pdf to publish; html for the web; yaml or csv to edit and track.",
+    help="pdf to publish; docx for committee papers (Word); html for the web; yaml or csv to "
+    "edit and track.",
 )
 @click.option("--organisation", help="The name on the plan (default: the unit path's first part).")
 @click.option(
@@ -100,7 +102,32 @@ def plan_group() -> None:
     type=click.DateTime(["%Y-%m-%d"]),
     help="The plan's date, YYYY-MM-DD (default: today).",
 )
+@click.option(
+    "--max-items",
+    type=click.IntRange(0, 1000),
+    default=10,
+    show_default=True,
+    help="pdf/docx/html: items in the main table, by priority; the rest go to an annex (0: all).",
+)
+@click.option(
+    "--evidence",
+    "with_evidence",
+    is_flag=True,
+    help="pdf/html: add an appendix of the evidence the team gave for each criterion.",
+)
 @click.option("--framework", help="Use this framework (id or file) instead of the one named.")
+@click.option(
+    "--to-band",
+    "to_band",
+    metavar="NAME",
+    help="Show in the summary the fewest moves that lift the unit into this rating band (or next).",
+)
+@click.option(
+    "--to-target",
+    "to_target",
+    is_flag=True,
+    help="Show in the summary the fewest moves that bring every domain to its target.",
+)
 @click.option(
     "--consultation",
     metavar="NAME",
@@ -119,7 +146,11 @@ def plan_command(
     organisation: str | None,
     horizon: int,
     on: dt.datetime | None,
+    max_items: int,
+    with_evidence: bool,
     framework: str | None,
+    to_band: str | None,
+    to_target: bool,
     consultation: str | None,
     force: bool,
 ) -> None:
@@ -135,11 +166,22 @@ def plan_command(
     Targets: a criterion's own (--targets criteria:), else its domain's (domains:),
     else one for all (--target or level:), else the framework's default.
 
-    Timeframe: 1 level to climb is the first quarter of the horizon, 2 levels the
-    second quarter, 3 or more the second half (24 months: 0-6, 6-12, 12-24 months).
+    Timeframe, dated from the plan's date: 1 level to climb is due a quarter of the
+    horizon on, 2 levels half-way, 3 or more at its end (drafted in March 2026 over
+    24 months: by September 2026, by March 2027, by March 2028).
 
-    The PDF is A4 and tagged (PDF/UA-1) for publishing. Without -o the file is
-    named <unit>-<period>-plan.<format> in the current folder.
+    Refs: aims are the framework's domains, numbered (1, 2, ...), and criteria are
+    lettered within them (1a, 1b), as council plans number their actions.
+
+    The PDF is A4 and tagged (PDF/UA-1) for publishing: a summary page, the
+    --max-items highest priorities in full under their aims, and an annex table for
+    the rest. Without -o the file is named <unit>-<period>-plan.<format> in the
+    current folder.
+
+    --to-band NAME (a band's name, or `next`) or --to-target adds the path to the
+    summary: the smallest set of criterion moves (one level each, weighted by the
+    framework's effort estimates) that reaches the band or every domain's target under
+    the framework's own scoring rule, and the projected score.
 
     To track progress, save the plan as YAML and see `maturity plan update --help`.
 
@@ -159,9 +201,11 @@ def plan_command(
         maturity plan --unit "City Council/Housing/Housing Services" --period 2025/26 \\
             --format csv
         maturity plan draft assessments/2025-26/hr-od.yaml --format yaml -o hr-plan.yaml
+        maturity plan assessments/2025-26/housing-services.yaml --format docx --max-items 5
+        maturity plan assessments/2025-26/hr-od.yaml --to-band next -o hr-plan.pdf
     """
     from maturity.core.plan import PlanConfig
-    from maturity.files.output import check_writable, make_folder
+    from maturity.files.output import check_writable, make_folder, refuse_inputs
 
     if paths and (unit or period):
         raise click.UsageError("give assessment files or --unit/--period, not both")
@@ -169,6 +213,8 @@ def plan_command(
         raise click.UsageError("give assessment files, or --unit and --period")
     if target_level and targets_file:
         raise click.UsageError("give --target or --targets, not both")
+    if to_band and to_target:
+        raise click.UsageError("give --to-band or --to-target, not both")
 
     loaded = (
         _from_store(store_url, unit, period, framework)
@@ -194,7 +240,9 @@ def plan_command(
         if any(path == p for p, _, _ in jobs):
             raise MaturityError(f"two units would both be written to {path}; plan them one by one")
         jobs.append((path, assessment, fw))
+    inputs = [*paths, targets_file, Path(framework) if framework else None, Path(store_url)]
     for path, _, _ in jobs:
+        refuse_inputs(path, inputs)
         check_writable(path, force)
 
     raised = _raised(store_url, consultation, [fw for _, _, fw in jobs]) if consultation else {}
@@ -206,7 +254,10 @@ def plan_command(
             horizon_months=horizon,
             staff_responses=raised.get(fw.id),
         )
-        pages = _write(fw, assessment, targets, config, path, fmt, force)
+        goal = ("band", to_band) if to_band else ("target", "") if to_target else None
+        pages = _write(
+            fw, assessment, targets, config, path, fmt, force, max_items, with_evidence, goal
+        )
         suffix = f", {pages} pages" if pages else ""
         click.echo(f"{path}: action plan for {assessment.unit} {assessment.period}{suffix}")
 
@@ -298,15 +349,34 @@ def _write(
     path: Path,
     fmt: str,
     force: bool,
+    max_items: int,
+    with_evidence: bool,
+    goal: tuple[str, str] | None = None,
 ) -> int:
     from maturity.core.scoring import score
     from maturity.reports.plan import build_report, html_document, write_pdf
 
-    report = build_report(fw, assessment, score(fw, assessment), targets, config)
+    result = score(fw, assessment)
+    report = build_report(fw, assessment, result, targets, config, max_items, with_evidence)
+    if goal is not None:
+        from maturity.core.band_path import path_to_band, path_to_targets
+
+        kind, name = goal
+        if kind == "band":
+            path_found = path_to_band(fw, result, name)
+        else:
+            wanted = {d.id: t for d in fw.domains if (t := targets.for_domain(fw, d.id))}
+            path_found = path_to_targets(fw, result, wanted)
+        report = report.with_path(path_found)
     if fmt in {"yaml", "csv"}:
         from maturity.files.plan_file import save_plan
 
         save_plan(report.plan, path, fmt, force)
+        return 0
+    if fmt == "docx":
+        from maturity.reports.word import plan_docx
+
+        plan_docx(report, path, force)
         return 0
     if fmt == "html":
         from maturity.files.output import write_atomic

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+
+from maturity.cli.store import registered_finder, store_option
 
 if TYPE_CHECKING:
     from maturity.core.scoring import CriterionScore, Score
@@ -24,12 +27,15 @@ if TYPE_CHECKING:
 @click.option(
     "--framework", help="Score against this framework (id or file) instead of the one named."
 )
-def score_command(paths: tuple[Path, ...], fmt: str, framework: str | None) -> None:
+@store_option
+def score_command(paths: tuple[Path, ...], fmt: str, framework: str | None, store_url: str) -> None:
     """Score self-assessments: criterion, domain and overall maturity.
 
     Files for the same unit and period are merged as several respondents, by the
     framework's respondents rule (median by default); the table then shows where
-    they disagree. Every file is checked first; any problem stops the run.
+    they disagree. Every file is checked first; any problem stops the run. A
+    framework that is not built in is looked up among those added to the store with
+    `maturity framework add`.
 
     \b
     Example:
@@ -38,7 +44,7 @@ def score_command(paths: tuple[Path, ...], fmt: str, framework: str | None) -> N
     """
     from maturity.files.intake import score_files
 
-    results = score_files(paths, framework)
+    results = score_files(paths, framework, registered_finder(store_url))
     if fmt == "json":
         import json
 
@@ -70,6 +76,13 @@ def to_table(result: Score) -> str:
         "",
         f"{'DOMAIN':<24} {'SCORE':>6}  {'LEVEL':<12} {'TARGET':<12} {'DONE':>5}  MET",
     ]
+    if result.groups:
+        lines[-1:-1] = [f"{'GROUP':<24} {'SCORE':>6}  {'LEVEL':<12} {'':<12} {'DONE':>5}"]
+        lines[-1:-1] = [
+            f"{_fit(g.id, 24):<24} {_num(g.score):>6}  {_fit(g.level or 'n/a', 12):<12} "
+            f"{'':<12} {g.completeness:>5.0%}".rstrip()
+            for g in result.groups
+        ] + [""]
     for d in result.domains:
         met = "-" if d.target_met is None else ("yes" if d.target_met else "no")
         lines.append(
@@ -88,7 +101,14 @@ def to_table(result: Score) -> str:
     if split:
         lines += ["", "Respondents disagree (2 or more levels apart):"]
         lines += [f"  {_fit(c.id, 40)}: {c.spread} levels apart" for c in split]
-    missing = [c.id for c in result.criteria if not c.answered]
+    if result.carried_over:
+        lines += ["", f"{result.carried_over} answers carried over, not yet reviewed:"]
+        lines += [f"  {_fit(c.id, 76)}" for c in result.criteria if c.carried_over]
+    scoped = [c for c in result.criteria if c.out_of_scope is not None]
+    if scoped:
+        lines += ["", f"Out of scope ({len(scoped)}), left out of the scores:"]
+        lines += ["  " + textwrap.shorten(f"{c.id}: {c.out_of_scope}", 76) for c in scoped]
+    missing = [c.id for c in result.criteria if not c.answered and c.out_of_scope is None]
     if missing:
         lines += ["", f"Not answered ({len(missing)}), counted at the lowest level:"]
         lines += [f"  {_fit(ref, 76)}" for ref in missing]
@@ -108,7 +128,7 @@ def _why(c: CriterionScore) -> str:
 
 
 def to_csv(results: list[Score]) -> str:
-    """Long-format CSV: one row per result and scope (overall, each domain, each criterion)."""
+    """Long-format CSV: one row per result and scope (overall, each group, domain and criterion)."""
     from maturity.files.output import csv_text
 
     header = ["unit", "period", "framework", "version", "scope", "id", "score", "level",
@@ -130,6 +150,10 @@ def to_csv(results: list[Score]) -> str:
                 o.rating,
             ]
         )
+        rows += [
+            [*head, "group", g.id, _round(g.score), g.level, "", "", _round(g.completeness), ""]
+            for g in r.groups
+        ]
         rows += [
             [*head, "domain", d.id, _round(d.score), d.level, "", "", _round(d.completeness), ""]
             for d in r.domains

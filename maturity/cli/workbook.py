@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from maturity.cli.common import OutputPath
+
 
 @click.command(name="workbook")
 @click.argument("framework", metavar="FRAMEWORK")
@@ -22,7 +24,7 @@ import click
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=OutputPath(),
     required=True,
     help="The .xlsx file to write.",
 )
@@ -50,13 +52,19 @@ def workbook_command(
         maturity workbook edi-maturity --period 2026/27 \\
             --from assessments/2025-26/housing-services.yaml -o housing.xlsx
     """
+    from maturity.cli.common import check_period, check_unit
     from maturity.core.errors import MaturityError
     from maturity.files.catalog import load_framework
-    from maturity.files.output import check_writable
+    from maturity.files.output import check_writable, refuse_inputs
     from maturity.files.workbook import write_workbook
 
     if output.suffix.lower() != ".xlsx":
         raise MaturityError(f"{output}: the workbook's name must end in .xlsx")
+    if unit is not None:
+        unit = check_unit(unit)
+    if period is not None:
+        check_period(period)
+    refuse_inputs(output, [prefill, Path(framework)])
     check_writable(output, force)
     fw = load_framework(framework)
     last = None

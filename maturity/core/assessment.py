@@ -11,20 +11,50 @@ import re
 from datetime import date
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import (
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
-from maturity.core.errors import Problem
-from maturity.core.framework import NOT_APPLICABLE, Framework, Model, Text, Unit
+from maturity.core import limits
+from maturity.core.errors import Problem, ProblemsError, shown
+from maturity.core.framework import (
+    NOT_APPLICABLE,
+    Framework,
+    Model,
+    Number,
+    Slug,
+    Unit,
+    is_empty,
+)
 
 # A name is one line: no control characters (a newline in a name could forge lines in
-# the YAML an export writes).
+# the YAML an export writes; ESC or CSI could drive the terminal of whoever lists it), and
+# no bidirectional overrides, which show a name in another order than it is stored.
 Name = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$"
+        strip_whitespace=True,
+        min_length=1,
+        max_length=200,
+        pattern=r"^[^\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]*$",
     ),
 ]
-PERIOD = re.compile(r"^(\d{4})/(\d{2})$")
+# A team's text: stripped, so that " " is no evidence, and refused when nothing is left.
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.MAX_TEXT_CHARS)
+]
+Evidence = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.MAX_EVIDENCE_CHARS),
+]
+# ASCII digits only (`\d` would take any script's digits), and `\Z`, not `$`, which also
+# matches before a final newline.
+PERIOD = re.compile(r"([0-9]{4})/([0-9]{2})\Z")
 
 
 class Moderation(Model):
@@ -42,11 +72,16 @@ class Response(Model):
         default=None,
         description="The claimed level id, or `not_applicable`. Leave out when not yet answered.",
     )
-    value: float | None = Field(
+    value: Number | None = Field(
         default=None, description="For metric criteria: the measured value, a number."
     )
-    evidence: list[Text] = Field(
-        default_factory=list, description="The evidence behind the claim: texts or links."
+    evidence: list[Evidence] = Field(
+        default_factory=list,
+        max_length=limits.MAX_EVIDENCE_ITEMS,
+        description=(
+            f"The evidence behind the claim: texts or links (at most {limits.MAX_EVIDENCE_ITEMS} "
+            f"items of {limits.MAX_EVIDENCE_CHARS:,} characters)."
+        ),
     )
     notes: Text | None = Field(default=None, description="Anything else the team wants to say.")
     owner: Name | None = Field(default=None, description="The lead officer for this criterion.")
@@ -56,6 +91,21 @@ class Response(Model):
     )
     moderated: Moderation | None = Field(
         default=None, description="A moderator's level that overrides the claim."
+    )
+    lenses: dict[Slug, str] = Field(
+        default_factory=dict,
+        exclude_if=is_empty,
+        description=(
+            "Optional level per lens the framework declares, e.g. `{race: embedded, disability: "
+            "emerging}`: how far the criterion is met for people with that characteristic. "
+            "Reported by lens; counted in the score only under the framework's "
+            "`lens_rule: lowest`."
+        ),
+    )
+    carried_over: bool = Field(
+        default=False,
+        description="Pre-filled from the last period and not yet changed or confirmed by the "
+        "team; counted, but reported as not yet reviewed.",
     )
 
     @property
@@ -69,18 +119,32 @@ def parse_period(text: str) -> int:
     match = PERIOD.match(text)
     if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
         raise ValueError(
-            f"period '{text}' is not a financial year such as 2025/26 (YYYY/YY, the second year "
-            "following the first)"
+            f"period '{shown(text)}' is not a financial year such as 2025/26 (YYYY/YY, the "
+            "second year following the first)"
         )
     return int(match.group(1))
 
 
+# Control characters, and the bidirectional overrides that display text in another order.
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def parse_unit(text: str) -> tuple[str, ...]:
     """The parts of a unit path such as `City Council/Housing`; raises ValueError when malformed."""
+    if _HIDDEN.search(text):
+        raise ValueError(
+            f"unit '{shown(text)}' contains control or text-direction characters; "
+            "type the name plainly"
+        )
     parts = tuple(part.strip() for part in text.split("/"))
     if not text.strip() or any(not part for part in parts):
         raise ValueError(
-            f"unit '{text}' is not a path such as 'City Council/Housing' (no empty parts between /)"
+            f"unit '{shown(text)}' is not a path such as 'City Council/Housing' "
+            "(no empty parts between /)"
+        )
+    if any(part in {".", ".."} for part in parts):
+        raise ValueError(
+            f"unit '{shown(text)}' has a part '.' or '..'; name the organisation and its units"
         )
     if any(len(part) > 120 for part in parts) or len(parts) > 8:
         raise ValueError("unit path is too long: at most 8 parts of 120 characters")
@@ -90,9 +154,17 @@ def parse_unit(text: str) -> tuple[str, ...]:
 class Assessment(Model):
     """One unit's self-assessment against one framework for one period."""
 
-    framework: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*(@[^\s@]+)?$")] = (
-        Field(
-            description="The framework's id, optionally with `@version`, e.g. `edi-maturity@1.0`."
+    framework: Annotated[
+        str,
+        StringConstraints(
+            pattern=r"^([a-z0-9][a-z0-9-]*(@[^\s@]+)?|\.\.?/[^\x00-\x1f\x7f]+\.ya?ml)$",
+            max_length=500,
+        ),
+    ] = Field(
+        description=(
+            "The framework's id, optionally with `@version`, e.g. `edi-maturity@1.0`; or a "
+            "framework file's path relative to this file, starting `./` or `../`, e.g. "
+            "`./inclusive-recruitment.yaml`."
         )
     )
     unit: Name = Field(
@@ -106,10 +178,27 @@ class Assessment(Model):
         default=None, description="When the assessment was completed (YYYY-MM-DD).", strict=False
     )
     respondents: int = Field(
-        default=1, ge=1, description="How many people contributed to this assessment."
+        default=1,
+        ge=1,
+        le=limits.MAX_RESPONDENTS,
+        description="How many people contributed to this assessment.",
     )
     submitted_by: Name | None = Field(
         default=None, description="Who submitted the assessment (kept in the history)."
+    )
+    respondent: Name | None = Field(
+        default=None,
+        description=(
+            "Whose submission this is (a person or a panel). Files with the same respondent for a "
+            "unit and period are versions of one submission; without it, the file's name is used."
+        ),
+    )
+    group: Name | None = Field(
+        default=None,
+        description=(
+            "The respondent's group, e.g. `service team`, `staff network`, `trade union`, "
+            "`community partner`: the spread of answers is shown per group."
+        ),
     )
     responses: dict[str, Response] = Field(
         default_factory=dict,
@@ -117,6 +206,37 @@ class Assessment(Model):
             "Answers keyed by criterion id `domain.criterion`. Missing ones count as incomplete."
         ),
     )
+    lens_people: dict[Slug, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict,
+        exclude_if=is_empty,
+        description=(
+            "Optional: per lens id, how many people with that characteristic the lens ratings are "
+            "about (staff or residents). Published outputs suppress a lens rated for fewer people "
+            "than their threshold, so that no one can be identified."
+        ),
+    )
+
+    out_of_scope: dict[str, Text] = Field(
+        default_factory=dict,
+        description=(
+            "Criteria (`domain.criterion`) or whole domains (`domain`) that do not apply to this "
+            "unit, each with the reason. Like `not_applicable`, they leave the denominator; "
+            "outputs list them with the reason."
+        ),
+    )
+
+    @model_serializer(mode="wrap")
+    def _leave_out_defaults(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # Left out while empty, so the content hashes of stored assessments stay as they were.
+        data: dict[str, object] = handler(self)
+        if not self.out_of_scope:
+            data.pop("out_of_scope", None)
+        return data
+
+    def scope_reason(self, ref: str) -> str | None:
+        """Why criterion `ref` (`domain.criterion`) is out of scope, or None when it is in."""
+        found = self.out_of_scope.get(ref)
+        return found if found is not None else self.out_of_scope.get(ref.split(".", 1)[0])
 
     @field_validator("period")
     @classmethod
@@ -129,6 +249,32 @@ class Assessment(Model):
     def _unit(cls, value: str) -> str:
         return "/".join(parse_unit(value))
 
+    @model_validator(mode="after")
+    def _not_too_much_text(self) -> Assessment:
+        total = 0
+        for ref, r in self.responses.items():
+            texts = [*r.evidence, *r.actions, r.notes or ""]
+            if r.moderated is not None:
+                texts.append(r.moderated.rationale)
+            total += sum(len(text) for text in texts)
+            if total > limits.MAX_ASSESSMENT_CHARS:
+                raise ProblemsError(
+                    [
+                        Problem(
+                            ("responses", ref),
+                            f"the assessment holds more than {limits.MAX_ASSESSMENT_CHARS:,} "
+                            "characters of text by here; keep evidence and notes short, or "
+                            "link to documents",
+                        )
+                    ]
+                )
+        return self
+
+    @property
+    def framework_path(self) -> str | None:
+        """The framework file's relative path, when the framework is named by its path."""
+        return self.framework if self.framework.startswith(("./", "../")) else None
+
     @property
     def framework_id(self) -> str:
         return self.framework.split("@", 1)[0]
@@ -139,8 +285,14 @@ class Assessment(Model):
         return parts[1] if len(parts) == 2 else None
 
 
+SUGGESTIONS = 20
+"""Unknown criteria in one file that get a "did you mean"."""
+
+
 def did_you_mean(word: str, choices: list[str]) -> str:
     """`; did you mean 'x'?` for the closest choice, or nothing when none is close."""
+    if len(word) > 100:  # no id is that long, and matching costs time in proportion
+        return ""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
     if not close:
         # A bare criterion id without its domain is a common slip.
@@ -171,8 +323,18 @@ def normalise_levels(fw: Framework, assessment: Assessment) -> Assessment:
         moderated = response.moderated
         if moderated is not None and canonical(moderated.level) != moderated.level:
             update["moderated"] = moderated.model_copy(update={"level": canonical(moderated.level)})
+        lenses = {k: canonical(v) or v for k, v in response.lenses.items()}
+        if lenses != response.lenses:
+            update["lenses"] = lenses
         responses[ref] = response.model_copy(update=update) if update else response
     return assessment.model_copy(update={"responses": responses})
+
+
+def _no_lens(fw: Framework, lens_id: str) -> str:
+    if not fw.lenses:
+        return f"no such lens: {fw.id} declares no lenses"
+    known = list(fw.lens_names)
+    return f"no such lens; {fw.id} declares {', '.join(known)}{did_you_mean(lens_id, known)}"
 
 
 def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
@@ -185,23 +347,52 @@ def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
     if assessment.framework_id != fw.id:
         problems.append(
             Problem(
-                ("framework",), f"this assessment is for '{assessment.framework_id}', not '{fw.id}'"
+                ("framework",),
+                f"this assessment is for '{shown(assessment.framework_id)}', not '{fw.id}'",
             )
         )
     elif assessment.framework_version not in (None, fw.version):
         problems.append(
             Problem(
                 ("framework",),
-                f"this assessment is for version {assessment.framework_version} of '{fw.id}', "
+                f"this assessment is for version {shown(assessment.framework_version)} of "
+                f"'{fw.id}', "
                 f"but the framework loaded is version {fw.version}",
             )
         )
     levels = [*fw.level_ids, NOT_APPLICABLE]
     known = list(fw.criteria)
+    for lens_id in assessment.lens_people:
+        if lens_id not in fw.lens_names:
+            problems.append(Problem(("lens_people", lens_id), _no_lens(fw, lens_id)))
+    unknown = 0
+    domains = [d.id for d in fw.domains]
+    for key in assessment.out_of_scope:
+        if key not in fw.criteria and key not in domains:
+            problems.append(
+                Problem(
+                    ("out_of_scope", key),
+                    f"no such criterion or domain{did_you_mean(key, known + domains)}",
+                )
+            )
+    for ref, response in assessment.responses.items():
+        reason = assessment.scope_reason(ref) if ref in fw.criteria else None
+        if reason is not None and response.answered:
+            problems.append(
+                Problem(
+                    ("responses", ref),
+                    "this criterion is out of scope for the unit (see out_of_scope); "
+                    "remove its answer or the out_of_scope entry",
+                )
+            )
     for ref, response in assessment.responses.items():
         loc = ("responses", ref)
         if ref not in fw.criteria:
-            problems.append(Problem(loc, f"no such criterion{did_you_mean(ref, known)}"))
+            unknown += 1
+            # A suggestion costs a fuzzy match against every criterion: offer it to the
+            # first few slips, not to every one of thousands of stray keys.
+            hint = did_you_mean(ref, known) if unknown <= SUGGESTIONS else ""
+            problems.append(Problem(loc, f"no such criterion{hint}"))
             continue
         _, criterion = fw.criteria[ref]
         given: list[tuple[tuple[str, ...], str | None]] = [(("level",), response.level)]
@@ -212,6 +403,17 @@ def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
                 problems.append(
                     Problem(
                         (*loc, *field),
+                        f"'{shown(level)}' is not a level of this framework ({', '.join(levels)})"
+                        f"{did_you_mean(level, levels)}",
+                    )
+                )
+        for lens_id, level in response.lenses.items():
+            if lens_id not in fw.lens_names:
+                problems.append(Problem((*loc, "lenses", lens_id), _no_lens(fw, lens_id)))
+            elif level not in levels:
+                problems.append(
+                    Problem(
+                        (*loc, "lenses", lens_id),
                         f"'{level}' is not a level of this framework ({', '.join(levels)})"
                         f"{did_you_mean(level, levels)}",
                     )
@@ -225,6 +427,13 @@ def check_against(fw: Framework, assessment: Assessment) -> list[Problem]:
             if metric.unit is Unit.PERCENT and not 0 <= response.value <= 100:
                 problems.append(
                     Problem((*loc, "value"), f"{response.value:g} is not a percentage (0 to 100)")
+                )
+            elif metric.unit is Unit.POINTS and not -100 <= response.value <= 100:
+                problems.append(
+                    Problem(
+                        (*loc, "value"),
+                        f"{response.value:g} is not a gap in percentage points (-100 to 100)",
+                    )
                 )
             elif metric.unit is Unit.COUNT and (
                 response.value < 0 or response.value != int(response.value)

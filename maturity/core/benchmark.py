@@ -81,6 +81,12 @@ class Row(Result):
     overall: Overall
     domains: dict[str, float | None] = Field(description="Score per domain id.")
     levels: dict[str, str | None] = Field(description="Level id per domain id.")
+    groups: dict[str, float | None] = Field(
+        default_factory=dict, description="Score per group id, for frameworks with groups."
+    )
+    group_levels: dict[str, str | None] = Field(
+        default_factory=dict, description="Level id per group id, for frameworks with groups."
+    )
     change: Change | None = Field(description="Since the previous period; None for the first.")
     trend: Trend
     rank: int | None = Field(description="1 for the highest overall score among peers.")
@@ -108,6 +114,8 @@ class _Entry:
     domains: dict[str, float | None]
     levels: dict[str, str | None]
     overall_level: str | None
+    groups: dict[str, float | None] = field(default_factory=dict)
+    group_levels: dict[str, str | None] = field(default_factory=dict)
     rolled_up: bool = False
     units: int = 1
     extra: dict[str, object] = field(default_factory=dict)
@@ -181,6 +189,10 @@ def _restricted(fw: Framework, keep: set[str]) -> Framework:
     # Claims were already capped and moderated when first scored; bands may no longer fit.
     data["scoring"] = {**data["scoring"], "bands": [], "evidence_required_from": None}
     data["domains"] = domains
+    kept = {d["id"] for d in domains}
+    if fw.groups:  # groups keep only the domains left, and go when none is
+        groups = [{**g, "domains": [d for d in g["domains"] if d in kept]} for g in data["groups"]]
+        data["groups"] = [g for g in groups if g["domains"]]
     return Framework.model_validate(data)
 
 
@@ -209,6 +221,8 @@ def _entry(result: Score) -> _Entry:
         overall_level=result.overall.level,
         domains={d.id: d.score for d in result.domains},
         levels={d.id: d.level for d in result.domains},
+        groups={g.id: g.score for g in result.groups},
+        group_levels={g.id: g.level for g in result.groups},
     )
 
 
@@ -232,6 +246,11 @@ def roll_up(fw: Framework, entries: list[_Entry], weighting: Weighting) -> list[
     overall_count: float = sum(counts.values())
     if fw.scoring.overall_rule is not Rule.SUM:
         overall_count /= len(fw.domains)  # exact when domains have as many criteria each
+    group_counts = {
+        g.id: sum(counts[d] for d in g.domains)
+        / (1 if fw.scoring.group_rule is Rule.SUM else len(g.domains))
+        for g in fw.groups
+    }
     for period, units in by_period.items():
         parents = {u.rsplit("/", 1)[0] for u in units if "/" in u}
         ancestors = set()
@@ -252,9 +271,18 @@ def roll_up(fw: Framework, entries: list[_Entry], weighting: Weighting) -> list[
                 d.id: _mean([(k.domains.get(d.id), w) for k, w in zip(kids, weights, strict=True)])
                 for d in fw.domains
             }
+            groups = {
+                g.id: _mean([(k.groups.get(g.id), w) for k, w in zip(kids, weights, strict=True)])
+                for g in fw.groups
+            }
             entry = _Entry(
                 unit=unit,
                 period=period,
+                groups=groups,
+                group_levels={
+                    g: None if s is None else _level(fw, s, group_counts[g])
+                    for g, s in groups.items()
+                },
                 respondents=sum(k.respondents for k in kids),
                 overall=overall,
                 overall_level=None if overall is None else _level(fw, overall, overall_count),
@@ -400,6 +428,8 @@ def benchmark(
                 overall=Overall(score=e.overall, level=e.overall_level),
                 domains=e.domains,
                 levels=e.levels,
+                groups=e.groups,
+                group_levels=e.group_levels,
                 change=_change(e, past[i - 1] if i else None),
                 trend=_trend(past[: i + 1]),
                 rank=rank,

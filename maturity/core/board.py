@@ -12,7 +12,11 @@ from their services, change, trend and the target profile come from
 - the council-wide distribution of assessed units over levels, per domain;
 - who meets the target profile (every domain at its target level or above);
 - metric criteria against their targets, with small counts of people suppressed
-  (`maturity.core.suppression`).
+  (`maturity.core.suppression`), each with a RAG status: green when the target is
+  met, amber when missed by no more than a tenth of the target (`CLOSE_SHARE`), red
+  otherwise;
+- "furthest from target": the domain whose assessed units are on average the most
+  levels below its target (ties are all named).
 """
 
 from __future__ import annotations
@@ -30,11 +34,31 @@ from maturity.core.benchmark import Row, Weighting, align, benchmark
 from maturity.core.errors import MaturityError
 from maturity.core.framework import NOT_APPLICABLE, Direction, Framework, Metric, Unit
 from maturity.core.plan import format_number
+from maturity.core.review import ModerationRecord, ReviewStep, UnitReview, unit_review
 from maturity.core.scoring import Score
 from maturity.core.suppression import Shown
 
 STEADY_SHARE = 0.1
 """A change smaller than this share of the smallest step between levels is `steady`."""
+CLOSE_SHARE = 0.1
+"""A metric that misses its target by at most this share of the target is amber, not red."""
+
+
+class Rag(StrEnum):
+    """A measure's status against its target, in the words boards use."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+def rag(metric: Metric, value: float) -> Rag:
+    """Green when `value` meets the target; amber when it misses by at most a tenth of it."""
+    if metric.target_met(value):
+        return Rag.GREEN
+    allowance = CLOSE_SHARE * abs(metric.target)
+    # The tolerance keeps a value exactly at the allowance (2.2 against 2) amber, float or not.
+    return Rag.AMBER if abs(value - metric.target) <= allowance + 1e-9 else Rag.RED
 
 
 class Model(BaseModel):
@@ -63,6 +87,22 @@ class DomainInfo(Model):
     target: str | None = Field(description="The domain's target level id, if any.")
 
 
+class GroupInfo(Model):
+    """A group of domains, for frameworks with three tiers."""
+
+    id: str
+    name: str
+    domains: list[str] = Field(description="The domain ids in the group.")
+
+
+class GroupCell(Model):
+    """One unit's level in one group of domains."""
+
+    group: str
+    level: str | None = Field(description="Level id; None when nothing in it applies.")
+    score: float | None
+
+
 class HeatCell(Model):
     """One unit's level in one domain."""
 
@@ -88,12 +128,23 @@ class UnitRow(Model):
     overall_level: str | None
     overall_score: float | None
     cells: list[HeatCell]
+    groups: list[GroupCell] = Field(
+        default_factory=list, description="Levels per group, for frameworks with groups."
+    )
     since: str | None = Field(description="The previous period compared with, if any.")
     change: float | None = Field(description="Change in the overall score since then.")
     levels_moved: int | None = Field(description="Change in the overall level, in levels.")
     movement: Movement
     target_met: bool | None = Field(description="Every domain at its target; None without any.")
     below_target: list[str] = Field(description="Domain ids below their target.")
+    status: str | None = Field(
+        default=None,
+        description="The review status of an assessed unit's result; None when not known "
+        "(combined rows, or a pack made without the store's review).",
+    )
+    validated: bool | None = Field(
+        default=None, description="Whether the result is validated or approved; None if unknown."
+    )
 
 
 class TrendPoint(Model):
@@ -120,6 +171,11 @@ class Distribution(Model):
     not_applicable: int
     at_target: int | None = Field(description="Units at or above the target; None without one.")
     assessed: int
+    shortfall: float | None = Field(
+        default=None,
+        description="Levels below the target, averaged over the assessed units (0 for those at "
+        "or above it); None without a target or units.",
+    )
 
 
 class MetricColumn(Model):
@@ -139,6 +195,9 @@ class MetricColumn(Model):
 class MetricCell(Model):
     shown: Shown
     target_met: bool | None = Field(description="None when no value, or when it is suppressed.")
+    rag: Rag | None = Field(
+        default=None, description="None when no value, or when suppression hides how close it is."
+    )
 
 
 class MetricRow(Model):
@@ -159,6 +218,9 @@ class BoardPack(Model):
     periods: list[str] = Field(description="The periods the trend covers, oldest first.")
     levels: list[LevelInfo]
     domains: list[DomainInfo]
+    groups: list[GroupInfo] = Field(
+        default_factory=list, description="Groups of domains, for frameworks with three tiers."
+    )
     units: list[UnitRow] = Field(description="In organisation order: departments before services.")
     trends: list[TrendLine]
     distribution: list[Distribution]
@@ -168,6 +230,10 @@ class BoardPack(Model):
     suppressed: bool = Field(description="Whether any value was suppressed.")
     headlines: list[str] = Field(description="The key messages, as sentences.")
     warnings: list[str]
+    reviews: list[UnitReview] = Field(
+        default_factory=list,
+        description="Each assessed unit's review, moderation and carried-over answers.",
+    )
 
 
 def _movement(fw: Framework, change: float | None, had_before: bool) -> Movement:
@@ -213,6 +279,10 @@ def _unit_row(fw: Framework, row: Row, previous: Row | None, goals: Mapping[str,
         overall_level=row.overall.level,
         overall_score=row.overall.score,
         cells=cells,
+        groups=[
+            GroupCell(group=g.id, level=row.group_levels.get(g.id), score=row.groups.get(g.id))
+            for g in fw.groups
+        ],
         since=row.change.since if row.change else None,
         change=change,
         levels_moved=moved,
@@ -251,9 +321,11 @@ def _metrics(
             value = result.value if result is not None else None
             shown = suppression.metric(value, metric.unit, threshold, metric.counts_people)
             met = None if shown.value is None else metric.target_met(shown.value)
+            status = None if shown.value is None else rag(metric, shown.value)
             if shown.suppressed:
                 met = _hidden_met(metric, threshold)
-            cell = MetricCell(shown=shown, target_met=met)
+                status = Rag.GREEN if met else None  # amber or red would tell more than `[c]`
+            cell = MetricCell(shown=shown, target_met=met, rag=status)
             cells.append(cell)
             columns_cells[ref].append(cell)
             raw[ref].append(value)
@@ -303,8 +375,11 @@ def _distribution(
         target = goals.get(domain.id)
         on_scale = [lv for lv in levels if lv is not None and lv != NOT_APPLICABLE]
         at_target = None
+        shortfall = None
         if target is not None:
             at_target = sum(1 for lv in on_scale if fw.rank[lv] >= fw.rank[target])
+            gaps = [max(fw.rank[target] - fw.rank[lv], 0) for lv in on_scale]
+            shortfall = sum(gaps) / len(gaps) if gaps else None
         found.append(
             Distribution(
                 domain=domain.id,
@@ -312,6 +387,7 @@ def _distribution(
                 not_applicable=len(levels) - len(on_scale),
                 at_target=at_target,
                 assessed=len(on_scale),
+                shortfall=shortfall,
             )
         )
     return found
@@ -344,15 +420,32 @@ def _headlines(
     if judged:
         met = sum(1 for r in judged if r.target_met)
         lines.append(f"{met} of {len(judged)} units meet the target profile in every domain.")
-    weakest = [d for d in dist if d.at_target is not None and d.assessed]
-    if weakest:
-        worst = min(weakest, key=lambda d: (d.at_target or 0) / d.assessed)
-        domain_name = next(d.name for d in fw.domains if d.id == worst.domain)
-        lines.append(
-            f"Furthest from target: {domain_name}, where {worst.at_target} of {worst.assessed} "
-            "units are at their target level."
-        )
+    furthest = _furthest(fw, dist)
+    if furthest:
+        lines.append(furthest)
     return lines
+
+
+def _furthest(fw: Framework, dist: Sequence[Distribution]) -> str | None:
+    """The domain(s) whose units are on average the most levels below target, as a sentence."""
+    judged = [d for d in dist if d.shortfall is not None]
+    if not judged:
+        return None
+    most = max(d.shortfall or 0.0 for d in judged)
+    if most == 0:
+        return "Every assessed unit is at its target level in every domain."
+    # Rounded so that float noise never splits a tie.
+    worst = [d for d in judged if round(d.shortfall or 0.0, 9) == round(most, 9)]
+    names = {d.id: d.name for d in fw.domains}
+    parts = [
+        f"{names[d.domain]} ({d.at_target} of {_plural(d.assessed, 'unit')} at target)"
+        for d in worst
+    ]
+    joined = parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + " and " + parts[-1]
+    return (
+        f"Furthest from target: {joined}, where units are on average {most:.1f} "
+        f"level{'' if round(most, 1) == 1 else 's'} below it."
+    )
 
 
 def build_board(
@@ -362,10 +455,13 @@ def build_board(
     targets: Mapping[str, str] | None = None,
     threshold: int = suppression.DEFAULT_THRESHOLD,
     organisation: str | None = None,
+    reviews: Mapping[str, tuple[Sequence[ReviewStep], Sequence[ModerationRecord]]] | None = None,
 ) -> BoardPack:
     """The board pack for `period` from one framework's current scores in every period.
 
     Scores for metric criteria must carry their criteria (`Store.scores(with_criteria=True)`).
+    With `reviews` (unit -> its review steps and moderation records for `period`), each
+    assessed unit shows its review status, and units not yet validated are marked.
     """
     if threshold < 1:
         raise MaturityError(f"the suppression threshold must be 1 or more, not {threshold}")
@@ -404,8 +500,9 @@ def build_board(
         for row in rows
         if not row.heading_only
     ]
-    dist = _distribution(fw, rows, goals)
     now = [s for s in wanted if s.period == period]
+    notes, rows, review_warnings = _reviews(now, rows, reviews)
+    dist = _distribution(fw, rows, goals)
     metrics, metric_rows = _metrics(fw, now, threshold)
     org = organisation or Counter(s.unit.split("/")[0] for s in now).most_common(1)[0][0]
     suppressed = any(c.shown.suppressed for r in metric_rows for c in r.cells) or any(
@@ -423,6 +520,7 @@ def build_board(
             for i, lv in enumerate(fw.levels)
         ],
         domains=[DomainInfo(id=d.id, name=d.name, target=goals.get(d.id)) for d in fw.domains],
+        groups=[GroupInfo(id=g.id, name=g.name, domains=g.domains) for g in fw.groups],
         units=rows,
         trends=trends,
         distribution=dist,
@@ -431,5 +529,43 @@ def build_board(
         threshold=threshold,
         suppressed=suppressed,
         headlines=_headlines(fw, rows, dist, period),
-        warnings=[*warnings, *bench.warnings],
+        warnings=[*warnings, *bench.warnings, *review_warnings],
+        reviews=notes,
     )
+
+
+def _reviews(
+    now: Sequence[Score],
+    rows: list[UnitRow],
+    reviews: Mapping[str, tuple[Sequence[ReviewStep], Sequence[ModerationRecord]]] | None,
+) -> tuple[list[UnitReview], list[UnitRow], list[str]]:
+    """Each assessed unit's review (when known), its rows marked, and what the board must know."""
+    carried = {s.unit: s.carried_over for s in now}
+    warnings: list[str] = []
+    total = sum(carried.values())
+    if total:
+        warnings.append(
+            f"{total} answer{'s' if total != 1 else ''} carried over, not yet reviewed "
+            f"(in {sum(1 for n in carried.values() if n)} of {len(carried)} units)"
+        )
+    if reviews is None:
+        return [], rows, warnings
+    notes = {
+        s.unit: unit_review(s.unit, _label(s.unit), *reviews.get(s.unit, ([], [])), carried[s.unit])
+        for s in now
+    }
+    marked = [
+        r.model_copy(
+            update={"status": notes[r.unit].status.value, "validated": notes[r.unit].validated}
+        )
+        if r.unit in notes and not r.combined
+        else r
+        for r in rows
+    ]
+    waiting = [n for n in notes.values() if not n.validated]
+    if waiting:
+        warnings.append(
+            f"{len(waiting)} of {len(notes)} units' scores are not yet validated (marked "
+            "'not yet validated')"
+        )
+    return [notes[u] for u in sorted(notes, key=lambda u: tuple(u.split("/")))], marked, warnings

@@ -4,11 +4,17 @@ Pure functions over pydantic models; no I/O. The columns follow published counci
 equality action plans: Ref, Desired outcome, Action, Lead service area, Lead
 officer, Timeframe, How will we measure success, Status.
 
-Timeframe rule: a gap of one level is planned for the first quarter of the plan
-horizon, two levels for the second quarter, three or more for its second half. With
-the default 24-month horizon: 1 step "0-6 months", 2 steps "6-12 months", 3 or
-more "12-24 months". A metric that misses its target at the target level counts as
-one step.
+Timeframe rule: a gap of one level is due by the end of the first quarter of the
+plan horizon, two levels by the end of its first half, three or more by its end,
+each dated from the plan's date as councils stage their plans. A plan drafted in
+March 2026 with the default 24-month horizon: 1 step "by September 2026", 2 steps
+"by March 2027", 3 or more "by March 2028". A metric that misses its target at the
+target level counts as one step.
+
+Refs: councils number their aims and letter the actions under them (1a, 1b, 2a).
+A plan's aims are the framework's domains, numbered in its order, and each
+criterion is lettered in its domain's order, so a ref stays the same from one
+plan to the next (`aim_refs`).
 """
 
 from __future__ import annotations
@@ -54,7 +60,7 @@ class PlanItem(Model):
     actions: list[Text] = Field(min_length=1, description="Action: what will be done, in order.")
     lead_service_area: Text = Field(description="Lead service area.")
     lead_officer: Text = Field(description="Lead officer.")
-    timeframe: Text = Field(description="Timeframe, e.g. `0-6 months`.")
+    timeframe: Text = Field(description="Timeframe, e.g. `by September 2026`.")
     measures: list[Text] = Field(
         min_length=1, description="How will we measure success: evidence and metric targets."
     )
@@ -123,33 +129,67 @@ class ActionPlan(Model):
     items: list[PlanItem] = Field(default_factory=list)
 
 
-def timeframe(steps: int, horizon_months: int = 24) -> str:
-    """The timeframe for a gap of `steps` levels (see the module docstring)."""
-    quarter = horizon_months // 4
+def add_months(day: date, months: int) -> date:
+    """The first of the month `months` after `day`'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def due_months(steps: int, horizon_months: int = 24) -> int:
+    """Months from the plan's date to a gap's due date (see the module docstring)."""
     if steps <= 1:
-        return f"0-{quarter} months"
+        return horizon_months // 4
     if steps == 2:
-        return f"{quarter}-{2 * quarter} months"
-    return f"{2 * quarter}-{horizon_months} months"
+        return horizon_months // 2
+    return horizon_months
+
+
+def timeframe(steps: int, start: date, horizon_months: int = 24) -> str:
+    """The timeframe for a gap of `steps` levels in a plan dated `start`: `by September 2026`."""
+    due = add_months(start, due_months(steps, horizon_months))
+    return f"by {due:%B %Y}"
+
+
+def letters(n: int) -> str:
+    """The `n`th letter ref from 0: a, b, ... z, aa, ab, ..."""
+    text = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        text = chr(ord("a") + rest) + text
+    return text
+
+
+def aim_refs(fw: Framework) -> dict[str, str]:
+    """Every criterion's council-style ref, `domain.criterion` -> `1a` (see the module doc)."""
+    return {
+        f"{domain.id}.{criterion.id}": f"{aim}{letters(i)}"
+        for aim, domain in enumerate(fw.domains, start=1)
+        for i, criterion in enumerate(domain.criteria)
+    }
 
 
 def format_number(value: float, unit: Unit) -> str:
-    """A metric's value or target as a report shows it: `12.5%`, `40`, `0.8`."""
+    """A metric's value or target as a report shows it: `12.5%`, `5.5 points`, `40`, `0.8`."""
     text = f"{value:g}"
-    return text + "%" if unit is Unit.PERCENT else text
+    if unit is Unit.PERCENT:
+        return text + "%"
+    if unit is Unit.POINTS:
+        return text + (" point" if abs(value) == 1 else " points")
+    return text
 
 
 def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def no_suggested_action(level_name: str) -> str:
+    """The plan's words where the framework suggests no action: it says so, inventing none."""
+    return f"The framework suggests no action here; agree actions to reach {level_name}"
+
+
 def draft_item(
-    fw: Framework,
-    assessment: Assessment,
-    gap: Gap,
-    priority: int,
-    horizon: int,
-    staff_responses: dict[str, int] | None = None,
+    fw: Framework, assessment: Assessment, gap: Gap, priority: int, config: PlanConfig
 ) -> PlanItem:
     """The plan item for one gap."""
     _, criterion = fw.criteria[gap.ref]
@@ -170,13 +210,14 @@ def draft_item(
         actions += response.actions
     if not measures:
         measures.append(criterion.descriptors[outcome_level])
+    raised = config.staff_responses
     return PlanItem(
         ref=gap.ref,
         desired_outcome=criterion.descriptors[outcome_level],
-        actions=_unique(actions) or [f"Agree actions to reach {fw.level(outcome_level).name}"],
+        actions=_unique(actions) or [no_suggested_action(fw.level(outcome_level).name)],
         lead_service_area=(response and response.service_area) or TO_BE_ASSIGNED,
         lead_officer=(response and response.owner) or TO_BE_ASSIGNED,
-        timeframe=timeframe(max(gap.size, 1), horizon),
+        timeframe=timeframe(max(gap.size, 1), config.drafted_on, config.horizon_months),
         measures=measures,
         domain=gap.domain,
         title=criterion.title,
@@ -184,7 +225,7 @@ def draft_item(
         current=gap.current,
         target=gap.target,
         lacks_evidence=gap.lacks_evidence,
-        staff_responses=None if staff_responses is None else staff_responses.get(gap.ref, 0),
+        staff_responses=None if raised is None else raised.get(gap.ref, 0),
     )
 
 
@@ -203,8 +244,5 @@ def draft_plan(
         horizon_months=config.horizon_months,
         overall_level=fw.level(overall).name if overall else None,
         rating=score.overall.rating,
-        items=[
-            draft_item(fw, assessment, gap, i, config.horizon_months, config.staff_responses)
-            for i, gap in enumerate(gaps, start=1)
-        ],
+        items=[draft_item(fw, assessment, gap, i, config) for i, gap in enumerate(gaps, start=1)],
     )

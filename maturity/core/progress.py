@@ -5,18 +5,31 @@ item's history and never replaces an earlier one; the item's status becomes the
 status of its latest update. Published progress updates (see the seeds) show one
 column per update round: here a round is a calendar month in which any item was
 updated, headed like the councils' own, `October 2018 update`.
+
+A progress update leads with what changed in the latest round and what is overdue
+on the report's date. An item is due at the end of the month its timeframe names
+(`by September 2026`); a plan drafted before dated timeframes (`6-12 months`) is
+due that many months after its date. It is overdue when that day has passed and
+it is neither Complete nor In place. Each item has a RAG status: green when Complete,
+In place or On track; amber when At risk or Not yet commenced; red when Delayed or
+overdue.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from maturity.core.assessment import did_you_mean
+from maturity.core.board import Rag
 from maturity.core.errors import MaturityError
-from maturity.core.plan import ActionPlan, PlanItem, Status, Update
+from maturity.core.plan import ActionPlan, PlanItem, Status, Update, add_months
+
+DONE = frozenset({Status.COMPLETE, Status.IN_PLACE})
+MONTHS = {f"{date(2000, m, 1):%B}".casefold(): m for m in range(1, 13)}
 
 
 def status_names() -> str:
@@ -70,6 +83,33 @@ def add_update(
     return plan.model_copy(update={"items": items})
 
 
+def due_date(timeframe: str, drafted_on: date) -> date | None:
+    """When an item is due (see the module docstring); None for wording we cannot date."""
+    text = " ".join(timeframe.split()).casefold()
+    dated = re.fullmatch(r"by ([a-z]+) (\d{4})", text)
+    if dated and dated[1] in MONTHS:
+        return add_months(date(int(dated[2]), MONTHS[dated[1]], 1), 1) - timedelta(days=1)
+    span = re.fullmatch(r"\d+ ?- ?(\d+) months?", text)
+    if span:
+        months = int(span[1])
+        day = add_months(drafted_on, months)
+        return day.replace(day=min(drafted_on.day, _last_day(day)))
+    return None
+
+
+def _last_day(day: date) -> int:
+    return (add_months(day, 1) - timedelta(days=1)).day
+
+
+def item_rag(status: Status, overdue: bool) -> Rag:
+    """An item's RAG status (see the module docstring)."""
+    if status in DONE or (status is Status.ON_TRACK and not overdue):
+        return Rag.GREEN
+    if overdue or status is Status.DELAYED:
+        return Rag.RED
+    return Rag.AMBER
+
+
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -88,6 +128,11 @@ class ProgressRow(Model):
     cells: list[list[Update]] = Field(description="The item's updates in each round, in order.")
     status: Status = Field(description="The latest status.")
     updated_on: date | None = Field(description="The date of the latest update, if any.")
+    due: date | None = Field(description="When the item is due, if its timeframe says.")
+    overdue: bool = Field(description="Past due on the report's date and not done.")
+    rag: Rag = Field(description="Green, amber or red (see the module docstring).")
+    changed: bool = Field(description="Whether updated in the latest round.")
+    before: Status | None = Field(description="If changed: the status before the latest round.")
 
 
 class Progress(Model):
@@ -97,6 +142,19 @@ class Progress(Model):
     rows: list[ProgressRow]
     counts: dict[Status, int] = Field(description="Items per latest status, every status listed.")
     latest: date | None = Field(description="The most recent update in the plan.")
+    on: date = Field(description="The report's date: overdue is judged on it.")
+    rag_counts: dict[Rag, int] = Field(description="Items per RAG status, green first.")
+
+    @property
+    def changed(self) -> list[ProgressRow]:
+        """The items updated in the latest round, in priority order."""
+        return [row for row in self.rows if row.changed]
+
+    @property
+    def overdue(self) -> list[ProgressRow]:
+        """The items past due and not done, soonest due first."""
+        late = [row for row in self.rows if row.overdue]
+        return sorted(late, key=lambda r: (r.due or date.max, r.item.priority))
 
 
 def _key(day: date) -> str:
@@ -114,25 +172,45 @@ def rounds(plan: ActionPlan) -> list[Round]:
     return list(seen.values())
 
 
-def progress(plan: ActionPlan) -> Progress:
-    """The plan's progress update, items in priority order."""
+def progress(plan: ActionPlan, on: date | None = None) -> Progress:
+    """The plan's progress update on `on` (default: the latest update, or the plan's date).
+
+    Items come in priority order.
+    """
     columns = rounds(plan)
+    last = columns[-1].key if columns else None
+    latest = max((u.on for item in plan.items for u in item.updates), default=None)
+    today = on or latest or plan.drafted_on
     rows = []
     for item in sorted(plan.items, key=lambda i: i.priority):
         cells = [[u for u in item.updates if _key(u.on) == r.key] for r in columns]
+        status = item.updates[-1].status if item.updates else item.status
+        due = due_date(item.timeframe, plan.drafted_on)
+        overdue = due is not None and today > due and status not in DONE
+        earlier = [u for u in item.updates if _key(u.on) != last]
+        changed = bool(cells) and bool(cells[-1])
         rows.append(
             ProgressRow(
                 item=item,
                 cells=cells,
-                status=item.updates[-1].status if item.updates else item.status,
+                status=status,
                 updated_on=item.updates[-1].on if item.updates else None,
+                due=due,
+                overdue=overdue,
+                rag=item_rag(status, overdue),
+                changed=changed,
+                before=(earlier[-1].status if earlier else Status.NOT_YET_COMMENCED)
+                if changed
+                else None,
             )
         )
     tally = Counter(row.status for row in rows)
-    latest = max((row.updated_on for row in rows if row.updated_on), default=None)
+    rags = Counter(row.rag for row in rows)
     return Progress(
         rounds=columns,
         rows=rows,
         counts={status: tally.get(status, 0) for status in Status},
         latest=latest,
+        on=today,
+        rag_counts={rag: rags.get(rag, 0) for rag in Rag},
     )

@@ -16,11 +16,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from maturity.core.assessment import Assessment, Moderation, Response
 from maturity.core.errors import MaturityError
-from maturity.core.framework import NOT_APPLICABLE, Framework, MergeRule, Rule
+from maturity.core.framework import NOT_APPLICABLE, Framework, LensRule, MergeRule, Rule
 
 
 class Result(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    """Base of the scored results: built by `score` from checked input with `model_construct`,
+    so a command that only prints a table never pays for building their validators."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class CriterionScore(Result):
@@ -53,6 +56,14 @@ class CriterionScore(Result):
         default=None, description="Whether the value meets the metric target."
     )
     spread: int = Field(default=0, description="How many levels apart the respondents' claims are.")
+    carried_over: bool = Field(
+        default=False, description="Whether the answer was carried over and not yet reviewed."
+    )
+    out_of_scope: str | None = Field(
+        default=None,
+        description="Why the criterion is out of scope for the unit; it then counts as "
+        "`not_applicable`.",
+    )
 
 
 class DomainScore(Result):
@@ -70,6 +81,15 @@ class DomainScore(Result):
     target_met: bool | None = Field(
         default=None, description="Whether the domain's level reaches its target; None without one."
     )
+
+
+class GroupScore(Result):
+    """One group's outcome, for frameworks with groups of domains."""
+
+    id: str
+    score: float | None = Field(description="The group score; None when nothing in it applies.")
+    level: str | None = Field(description="The group's level; None when nothing in it applies.")
+    completeness: float = Field(description="Share of applicable criteria answered, 0 to 1.")
 
 
 class OverallScore(Result):
@@ -94,12 +114,20 @@ class Score(Result):
     overall: OverallScore
     domains: list[DomainScore]
     criteria: list[CriterionScore]
+    groups: list[GroupScore] = Field(
+        default_factory=list, description="Groups of domains, when the framework has them."
+    )
 
     def domain(self, domain_id: str) -> DomainScore:
         return next(d for d in self.domains if d.id == domain_id)
 
     def criterion(self, ref: str) -> CriterionScore:
         return next(c for c in self.criteria if c.id == ref)
+
+    @property
+    def carried_over(self) -> int:
+        """Answers carried over from the last period and not yet reviewed."""
+        return sum(c.carried_over for c in self.criteria)
 
 
 @dataclass(frozen=True)
@@ -109,7 +137,7 @@ class _Part:
     score: float
     weight: float
     rank: int
-    count: int  # criteria summed into `score` (1 unless it is a `sum`), to read it per criterion
+    count: float  # criteria summed into `score` (1 unless it is a `sum`), to read it per criterion
 
 
 def _combine(rule: Rule, values: Sequence[float], weights: Sequence[float]) -> float:
@@ -148,7 +176,7 @@ def effective_level(fw: Framework, ref: str, response: Response | None) -> Crite
     _, criterion = fw.criteria[ref]
     lowest = fw.level_ids[0]
     if response is None or (not response.answered and response.moderated is None):
-        return CriterionScore(
+        return CriterionScore.model_construct(
             id=ref, answered=False, claimed=None, level=lowest, score=fw.levels[0].points
         )
     claimed = response.level
@@ -177,8 +205,13 @@ def effective_level(fw: Framework, ref: str, response: Response | None) -> Crite
         ):
             level = fw.level_ids[max(fw.rank[threshold] - 1, 0)]
             capped = level != claimed  # an evidence rule from the lowest level caps nothing
+    if fw.scoring.lens_rule is LensRule.LOWEST and level != NOT_APPLICABLE:
+        # The framework says a criterion is only as mature as it is for its least-served group.
+        rated = [fw.rank[v] for v in response.lenses.values() if v != NOT_APPLICABLE]
+        if rated and min(rated) < fw.rank[level]:
+            level = fw.level_ids[min(rated)]
     score = None if level == NOT_APPLICABLE else fw.level(level).points
-    return CriterionScore(
+    return CriterionScore.model_construct(
         id=ref,
         answered=True,
         claimed=claimed,
@@ -190,6 +223,7 @@ def effective_level(fw: Framework, ref: str, response: Response | None) -> Crite
         has_evidence=has_evidence,
         value=response.value,
         target_met=target_met,
+        carried_over=response.carried_over,
     )
 
 
@@ -202,14 +236,26 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
     spreads = spreads or {}
     criteria: list[CriterionScore] = []
     domains: list[DomainScore] = []
-    domain_parts: list[_Part] = []
+    domain_parts: dict[str, _Part] = {}
+    tallies: dict[str, tuple[int, int]] = {}
     total_answered = total_applicable = 0
     for domain in fw.domains:
         parts: list[_Part] = []
         answered = applicable = 0
         for criterion in domain.criteria:
             ref = f"{domain.id}.{criterion.id}"
-            result = effective_level(fw, ref, assessment.responses.get(ref))
+            reason = assessment.scope_reason(ref)
+            if reason is not None:
+                result = CriterionScore.model_construct(
+                    id=ref,
+                    answered=False,
+                    claimed=None,
+                    level=NOT_APPLICABLE,
+                    score=None,
+                    out_of_scope=reason,
+                )
+            else:
+                result = effective_level(fw, ref, assessment.responses.get(ref))
             if ref in spreads:
                 result = result.model_copy(update={"spread": spreads[ref]})
             criteria.append(result)
@@ -223,7 +269,7 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
         total_answered += answered
         total_applicable += applicable
         domains.append(
-            DomainScore(
+            DomainScore.model_construct(
                 id=domain.id,
                 score=None if rolled is None else rolled[0],
                 level=None if rolled is None else fw.level_ids[rolled[1]],
@@ -236,16 +282,18 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
                 else rolled[1] >= fw.rank[target],
             )
         )
+        tallies[domain.id] = (answered, applicable)
         if rolled is not None:
             summed = len(parts) if fw.scoring.domain_rule is Rule.SUM else 1
-            domain_parts.append(_Part(rolled[0], domain.weight, rolled[1], summed))
-    overall = _roll_up(fw, fw.scoring.overall_rule, domain_parts)
-    return Score(
-        framework=FrameworkRef(id=fw.id, version=fw.version),
+            domain_parts[domain.id] = _Part(rolled[0], domain.weight, rolled[1], summed)
+    groups, top_parts = _groups(fw, domain_parts, tallies)
+    overall = _roll_up(fw, fw.scoring.overall_rule, top_parts)
+    return Score.model_construct(
+        framework=FrameworkRef.model_construct(id=fw.id, version=fw.version),
         unit=assessment.unit,
         period=assessment.period,
         respondents=assessment.respondents,
-        overall=OverallScore(
+        overall=OverallScore.model_construct(
             score=None if overall is None else overall[0],
             level=None if overall is None else fw.level_ids[overall[1]],
             rating=None if overall is None else fw.band_for(overall[0]),
@@ -253,10 +301,43 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
         ),
         domains=domains,
         criteria=criteria,
+        groups=groups,
     )
 
 
-def _merge_ranks(rule: MergeRule, ranks: list[int]) -> int:
+def _groups(
+    fw: Framework, domain_parts: dict[str, _Part], tallies: dict[str, tuple[int, int]]
+) -> tuple[list[GroupScore], list[_Part]]:
+    """Group scores, and the parts the overall result rolls up: groups, or else domains."""
+    if not fw.groups:
+        return [], list(domain_parts.values())
+    rule = fw.scoring.group_rule
+    scores: list[GroupScore] = []
+    parts: list[_Part] = []
+    for group in fw.groups:
+        inner = [domain_parts[d] for d in group.domains if d in domain_parts]
+        rolled = _roll_up(fw, rule, inner)
+        answered = sum(tallies[d][0] for d in group.domains)
+        applicable = sum(tallies[d][1] for d in group.domains)
+        scores.append(
+            GroupScore.model_construct(
+                id=group.id,
+                score=None if rolled is None else rolled[0],
+                level=None if rolled is None else fw.level_ids[rolled[1]],
+                completeness=answered / applicable if applicable else 1.0,
+            )
+        )
+        if rolled is not None:
+            counts = [p.count for p in inner]
+            # A group's score read per criterion: a sum of the domains' criteria, or the
+            # domains' average size for the averaging rules.
+            count = sum(counts) if rule is Rule.SUM else sum(counts) / len(counts)
+            parts.append(_Part(rolled[0], group.weight, rolled[1], count))
+    return scores, parts
+
+
+def merge_ranks(rule: MergeRule, ranks: list[int]) -> int:
+    """One rank from several respondents' ranks, by the framework's respondents rule."""
     ranks = sorted(ranks)
     if rule is MergeRule.MEDIAN:
         return ranks[(len(ranks) - 1) // 2]
@@ -282,6 +363,19 @@ def _most_common(items: Iterable[str | None]) -> str | None:
     if not counts:
         return None
     return min(counts, key=lambda k: (-counts[k], k))
+
+
+def _merge_lenses(fw: Framework, rule: MergeRule, given: list[Response]) -> dict[str, str]:
+    """Lens ratings merged lens by lens, by the same rule as the claims."""
+    merged: dict[str, str] = {}
+    for lens_id in fw.lens_names:
+        rated = [r.lenses[lens_id] for r in given if lens_id in r.lenses]
+        on_scale = [fw.rank[v] for v in rated if v != NOT_APPLICABLE]
+        if on_scale:
+            merged[lens_id] = fw.level_ids[merge_ranks(rule, on_scale)]
+        elif rated:
+            merged[lens_id] = NOT_APPLICABLE
+    return merged
 
 
 def merge(fw: Framework, assessments: Sequence[Assessment]) -> tuple[Assessment, dict[str, int]]:
@@ -317,7 +411,7 @@ def merge(fw: Framework, assessments: Sequence[Assessment]) -> tuple[Assessment,
         on_scale = [fw.rank[c] for c in claims if c != NOT_APPLICABLE]
         level: str | None
         if on_scale:
-            level = fw.level_ids[_merge_ranks(rule, on_scale)]
+            level = fw.level_ids[merge_ranks(rule, on_scale)]
             spreads[ref] = max(on_scale) - min(on_scale)
         else:
             level = NOT_APPLICABLE if claims else None
@@ -334,11 +428,22 @@ def merge(fw: Framework, assessments: Sequence[Assessment]) -> tuple[Assessment,
             service_area=_most_common(r.service_area for r in given),
             actions=sorted({a for r in given for a in r.actions}),
             moderated=Moderation.model_validate(moderations[0][1]) if moderations else None,
+            lenses=_merge_lenses(fw, rule, given),
+            # Not yet reviewed by one respondent is not yet reviewed.
+            carried_over=any(r.carried_over for r in given),
         )
     merged = first.model_copy(
         update={
             "responses": responses,
             "respondents": sum(a.respondents for a in assessments),
+            "respondent": None,
+            "group": None,
+            # Out of scope for any respondent is out of scope for the unit; of differing
+            # reasons the first in order is kept, whatever the respondents' order.
+            "out_of_scope": {
+                key: min(a.out_of_scope[key] for a in assessments if key in a.out_of_scope)
+                for key in sorted({k for a in assessments for k in a.out_of_scope})
+            },
             "completed_on": max(
                 (a.completed_on for a in assessments if a.completed_on), default=None
             ),

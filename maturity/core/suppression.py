@@ -49,6 +49,9 @@ NONE = Shown(text="-", value=None, suppressed=False)
 def _format(value: float, unit: Unit | None) -> str:
     if unit is Unit.PERCENT:
         return f"{value:.1f}%".replace(".0%", "%")
+    if unit is Unit.POINTS:
+        text = f"{value:.1f}".removesuffix(".0")
+        return f"{text} point" if abs(value) == 1 else f"{text} points"
     if unit is Unit.COUNT:
         return f"{value:,.0f}"
     return f"{value:.2f}".rstrip("0").rstrip(".")

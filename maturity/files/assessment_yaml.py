@@ -80,4 +80,6 @@ def dump_assessment(assessment: Assessment) -> str:
         for key in ("evidence", "actions"):
             if not response.get(key):
                 response.pop(key, None)
+        if not response.get("carried_over"):
+            response.pop("carried_over", None)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

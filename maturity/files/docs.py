@@ -7,6 +7,7 @@ checked-in copy matches, so the reference cannot drift from the code.
 from __future__ import annotations
 
 import enum
+import itertools
 import json
 import typing
 from typing import Any
@@ -15,7 +16,18 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from maturity.core.assessment import Assessment, Moderation, Response
-from maturity.core.framework import Band, Criterion, Domain, Framework, Level, Metric, Scoring
+from maturity.core.crosswalk import ReferenceItem, ReferenceSet
+from maturity.core.framework import (
+    Band,
+    Criterion,
+    Domain,
+    Framework,
+    Group,
+    Lens,
+    Level,
+    Metric,
+    Scoring,
+)
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("Framework (the top level of the file)", Framework),
@@ -25,6 +37,10 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("`domains[]`: a domain", Domain),
     ("`domains[].criteria[]`: a criterion", Criterion),
     ("`...criteria[].metric`: a metric", Metric),
+    ("`lenses[]`: a lens", Lens),
+    ("`groups[]`: a group of domains", Group),
+    ("Reference sets (`references/*.yaml`, the top level of the file)", ReferenceSet),
+    ("`items[]`: a reference item", ReferenceItem),
 ]
 
 INTRO = """\
@@ -62,6 +78,23 @@ A score maps back to the highest level whose points it reaches. Rating `bands` n
 the overall score. With `evidence_required_from`, a claim at or above that level without evidence
 is capped at the level below. A metric value, when recorded, sets the level from `thresholds`;
 a moderator's level overrides both.
+
+`lenses` let an assessment rate a criterion separately for people with a characteristic
+(`responses.<criterion>.lenses: {race: embedded, disability: emerging}`). With the default
+`lens_rule: report` lens ratings are reported by lens and never change a score; with `lowest`
+a criterion counts at no more than its lowest lens rating.
+
+## Guidance and references
+
+`evidence` and `actions` are optional, because published schemes often give neither: `maturity
+framework validate` warns about the levels they leave out (`--strict` makes that an error), and a
+plan says when the framework suggests no action instead of inventing one. A band without `max`
+runs up to the next band's `min`, as published banding tables read. Optional `groups` add a
+third tier above the domains (OWASP SAMM's business functions): domains roll up into groups by
+`scoring.group_rule`, and groups into the overall result. Reference sets in
+`references/` (the Race at Work Charter, the Public Sector Equality Duty, the LGA Equality
+Framework) list items that `maps_to` cites; `maturity crosswalk` shows how a unit or the council
+stands against one.
 """
 
 
@@ -125,7 +158,46 @@ def format_reference(kind: str = "framework") -> str:
         parts.append("| key | type | required | meaning |\n|---|---|---|---|")
         parts += [_row(name, field) for name, field in model.model_fields.items()]
         parts.append("")
+    parts.append(limits_section())
     return "\n".join(parts)
+
+
+def limits_section() -> str:
+    """The size limits every file is checked against, from `maturity/core/limits.py`."""
+    import ast
+    import inspect
+
+    from maturity.core import limits
+
+    body = ast.parse(inspect.getsource(limits)).body
+    rows = []
+    for node, after in itertools.pairwise(body):
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+        ):
+            name = node.targets[0].id
+            value = getattr(limits, name)
+            shown = (
+                f"{value // 2**20} MB"
+                if name.endswith("BYTES")
+                else f"{value:,}"
+                if isinstance(value, int)
+                else f"{value:g}"
+            )
+            rows.append(f"| `{name}` | {shown} | {' '.join(str(after.value.value).split())} |")
+    return "\n".join(
+        [
+            "## Limits\n",
+            "Every file is checked against these limits as it is read, and refused in one line "
+            "that names the limit. They are set in `maturity/core/limits.py`.\n",
+            "| limit | value | what it bounds |\n|---|---|---|",
+            *rows,
+            "",
+        ]
+    )
 
 
 def json_schema() -> str:

@@ -7,7 +7,7 @@ merge respondents of the same unit and period, score.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,8 +17,8 @@ from maturity.core.assessment import Assessment, check_against, normalise_levels
 from maturity.core.errors import InvalidFileError, MaturityError, Problem
 from maturity.core.framework import Framework
 from maturity.core.scoring import Score, merge, score
-from maturity.files.catalog import framework_for
-from maturity.files.loading import Source, explain, read
+from maturity.files.catalog import by_reference, framework_for
+from maturity.files.loading import Source, check_kind, explain, read
 
 if TYPE_CHECKING:
     from maturity.files.workbook import CellMap
@@ -38,6 +38,7 @@ def read_assessment(path: Path) -> tuple[Assessment, Source | CellMap | None]:
 
 def _read_yaml(path: Path) -> tuple[Assessment, Source]:
     source = read(path)
+    check_kind(source, Assessment)
     try:
         return Assessment.model_validate(source.data), source
     except ValidationError as exc:
@@ -63,7 +64,7 @@ def _problems_beyond(source: Source, exc: ValidationError) -> list[str]:
         _drop(data, loc)
     try:
         partial = Assessment.model_validate(data)
-        fw = framework_for(partial)
+        fw = framework_for(partial, base=Path(source.name).parent)
     except (ValidationError, MaturityError):
         return []
     problems = check_against(fw, normalise_levels(fw, partial))
@@ -71,6 +72,8 @@ def _problems_beyond(source: Source, exc: ValidationError) -> list[str]:
 
 
 def _drop(data: dict[str, Any], loc: tuple[str | int, ...]) -> None:
+    if not loc:  # a problem with the whole file: nothing to leave out
+        return
     if len(loc) == 1 and loc[0] in _STAND_INS:
         data[str(loc[0])] = _STAND_INS[str(loc[0])]
         return
@@ -91,11 +94,21 @@ def _line_number(line: str) -> int:
     return int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else 0
 
 
-def load_assessment(path: Path, framework: str | None = None) -> tuple[Assessment, Framework]:
-    """Read an assessment and check it against its framework; every problem is one line."""
+def load_assessment(
+    path: Path,
+    framework: str | None = None,
+    registered: Sequence[Framework] = (),
+    find_registered: Callable[[], Sequence[Framework]] | None = None,
+) -> tuple[Assessment, Framework]:
+    """Read an assessment and check it against its framework; every problem is one line.
+
+    `registered` frameworks (a store's) are looked up before the built-in ones.
+    `find_registered` is asked for them only when the framework is not otherwise found,
+    so that commands that seldom need the store do not open it.
+    """
     assessment, source = read_assessment(path)
     try:
-        fw = framework_for(assessment, framework)
+        fw = _framework(assessment, framework, registered, find_registered, path.parent)
     except InvalidFileError:
         raise
     except MaturityError as exc:
@@ -106,7 +119,7 @@ def load_assessment(path: Path, framework: str | None = None) -> tuple[Assessmen
         raise InvalidFileError(
             [f"{path}: {exc}" if source is None else source.message(problem)]
         ) from None
-    assessment = normalise_levels(fw, assessment)
+    assessment = normalise_levels(fw, by_reference(assessment, fw))
     problems = check_against(fw, assessment)
     if problems:
         if source is None:
@@ -115,8 +128,30 @@ def load_assessment(path: Path, framework: str | None = None) -> tuple[Assessmen
     return assessment, fw
 
 
+def _framework(
+    assessment: Assessment,
+    framework: str | None,
+    registered: Sequence[Framework],
+    find_registered: Callable[[], Sequence[Framework]] | None,
+    base: Path,
+) -> Framework:
+    try:
+        return framework_for(assessment, framework, registered, base)
+    except InvalidFileError:
+        raise
+    except MaturityError:
+        if framework is not None or find_registered is None:
+            raise
+        found = find_registered()
+        if not found:
+            raise
+        return framework_for(assessment, None, found, base)
+
+
 def load_merged(
-    paths: Sequence[Path], framework: str | None = None
+    paths: Sequence[Path],
+    framework: str | None = None,
+    find_registered: Callable[[], Sequence[Framework]] | None = None,
 ) -> list[tuple[Assessment, Framework, dict[str, int]]]:
     """Load assessment files, merging files for the same unit and period as respondents.
 
@@ -127,7 +162,7 @@ def load_merged(
     errors: list[str] = []
     for path in paths:
         try:
-            loaded.append(load_assessment(path, framework))
+            loaded.append(load_assessment(path, framework, find_registered=find_registered))
         except InvalidFileError as exc:
             errors += exc.lines
         except MaturityError as exc:  # e.g. no such file: still check the others
@@ -146,6 +181,11 @@ def load_merged(
     return merged
 
 
-def score_files(paths: Sequence[Path], framework: str | None = None) -> list[Score]:
+def score_files(
+    paths: Sequence[Path],
+    framework: str | None = None,
+    find_registered: Callable[[], Sequence[Framework]] | None = None,
+) -> list[Score]:
     """Score assessment files; files for the same unit and period merge as respondents."""
-    return [score(fw, a, spreads) for a, fw, spreads in load_merged(paths, framework)]
+    merged = load_merged(paths, framework, find_registered)
+    return [score(fw, a, spreads) for a, fw, spreads in merged]

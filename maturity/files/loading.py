@@ -7,21 +7,30 @@ Only safe YAML; duplicate keys, anchors and aliases, and oversized files are ref
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from maturity.core.errors import InvalidFileError, Loc, MaturityError, Problem, ProblemsError
+from maturity.core import limits
+from maturity.core.errors import (
+    InvalidFileError,
+    Loc,
+    MaturityError,
+    Problem,
+    ProblemsError,
+    shown,
+)
 
 try:
     from yaml import CSafeLoader as SafeLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader  # type: ignore[assignment]
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_DEPTH = 50
+MAX_BYTES = limits.MAX_YAML_BYTES
+MAX_DEPTH = limits.MAX_YAML_DEPTH
 YAML11_BOOLS = {"yes", "no", "on", "off", "true", "false", "y", "n"}
 M = TypeVar("M", bound=BaseModel)
 
@@ -60,13 +69,13 @@ class Source:
                 and isinstance(child.get("id"), str)
             ):
                 noun = parts.pop() if parts else "item"
-                parts.append(f"{_singular(noun)} '{child['id']}'")
+                parts.append(f"{_singular(noun)} '{shown(child['id'])}'")
             elif isinstance(key, int):
                 parts.append(f"{parts.pop() if parts else 'item'} {key + 1}")
             elif isinstance(value, dict) and loc[:i] == ("responses",):
-                parts[-1:] = [f"response '{key}'"]
+                parts[-1:] = [f"response '{shown(key)}'"]
             else:
-                parts.append(str(key))
+                parts.append(shown(key))
             value = child
             i += 1
         return " > ".join(parts) if parts else "file"
@@ -138,6 +147,7 @@ class _Builder:
         self.plain: dict[Loc, str] = {}
         self.errors: list[str] = []
         self.documents = 0
+        self.nodes = 0
 
     @staticmethod
     def _line(event: yaml.Event) -> int:
@@ -171,6 +181,16 @@ class _Builder:
         return construct(_CONSTRUCTOR, node), tag
 
     def _node(self, event: yaml.NodeEvent) -> None:
+        self.nodes += 1
+        if self.nodes > limits.MAX_YAML_NODES:
+            # Checked while reading: a file of 300,000 stray keys is refused in a moment,
+            # not validated (and each key offered a "did you mean") for minutes.
+            raise InvalidFileError(
+                [
+                    f"{self.name}:{self._line(event)}: more than {limits.MAX_YAML_NODES:,} keys "
+                    "and list items; no framework or assessment needs that many"
+                ]
+            )
         frame = self.stack[-1] if self.stack else None
         container = None if frame is None else frame.container
         if frame is not None and type(container) is dict and frame.key is _EMPTY:
@@ -229,7 +249,8 @@ class _Builder:
             self._error(event, "merge keys (<<) are not supported")
         if key in frame.container:
             self._error(
-                event, f"duplicate key '{key}'; each key may appear once, remove or rename one"
+                event,
+                f"duplicate key '{shown(key)}'; each key may appear once, remove or rename one",
             )
         frame.key = key
 
@@ -237,7 +258,8 @@ class _Builder:
 def _not_yaml(name: str, exc: yaml.YAMLError) -> InvalidFileError:
     """One line for a YAML error, at the line where YAML noticed it."""
     if not isinstance(exc, yaml.MarkedYAMLError):
-        return InvalidFileError([f"{name}:1: not valid YAML: {exc}"])
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return InvalidFileError([f"{name}:1: not valid YAML: {first}"])
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
     what = exc.problem or exc.context
@@ -271,37 +293,91 @@ def _hint(what: str) -> str:
 
 
 def read(path: Path) -> Source:
-    """Read and parse a YAML file, refusing oversized or undecodable ones."""
+    """Read and parse a YAML file, refusing special, oversized or undecodable ones."""
+    return parse(decode(read_bytes(path, MAX_BYTES), str(path)), str(path))
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; anything else is one line.
+
+    FIFOs, devices and sockets (or a symlink to one, such as /dev/zero) are refused
+    before they are opened: reading them would hang or never end. The read stops one
+    byte past the limit, whatever the file's size claimed a moment before.
+    """
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise MaturityError(f"{name}: is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
             raise InvalidFileError(
-                [
-                    f"{name}:1: the file is {size / 2**20:.1f} MB, over the limit of "
-                    f"{MAX_BYTES // 2**20} MB"
-                ]
+                [f"{name}:1: not a regular file (a device, pipe or socket); give a file"]
             )
-        text = path.read_bytes().decode("utf-8")
+        if info.st_size > limit:
+            raise InvalidFileError([_too_big(name, info.st_size, limit)])
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise MaturityError(f"{name}: no such file") from None
     except IsADirectoryError:
         raise MaturityError(f"{name}: is a folder, not a file") from None
+    except PermissionError:
+        raise MaturityError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise MaturityError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
+    if len(data) > limit:  # it grew since `stat`
+        raise InvalidFileError([f"{name}:1: the file is over the limit of {limit // 2**20} MB"])
+    return data
+
+
+def _too_big(name: str, size: int, limit: int) -> str:
+    return f"{name}:1: the file is {size / 2**20:.1f} MB, over the limit of {limit // 2**20} MB"
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 text from `data`, or one line saying what the file is instead."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        raise InvalidFileError(
+            [f"{name}:1: not UTF-8 text (it looks like UTF-16); save it as UTF-8"]
+        )
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidFileError(
             [f"{name}:1: not UTF-8 text ({exc.reason} at byte {exc.start})"]
         ) from None
-    except PermissionError:
-        raise MaturityError(f"{name}: permission denied") from None
-    return parse(text, name)
 
 
 def validate(source: Source, model: type[M]) -> M:
     """Validate parsed data into `model`, turning every error into a located line."""
+    check_kind(source, model)
     try:
         return model.model_validate(source.data)
     except ValidationError as exc:
         raise InvalidFileError(explain(source, exc)) from None
+
+
+KINDS = {
+    "Framework": "framework",
+    "Assessment": "assessment",
+    "Targets": "targets",
+    "ActionPlan": "plan",
+}
+
+
+def check_kind(source: Source, model: type[BaseModel]) -> None:
+    """Refuse, in one line quoting nothing of it, a file that is not of this kind at all.
+
+    A file given by mistake (or on purpose: `--targets /etc/shadow`) would otherwise
+    have each of its lines quoted back as an unknown key.
+    """
+    kind = KINDS.get(model.__name__, model.__name__.lower())
+    keys = ", ".join(list(model.model_fields)[:4])
+    data = source.data
+    if not isinstance(data, dict) or (data and not set(data) & set(model.model_fields)):
+        raise InvalidFileError(
+            [f"{source.name}:1: not a {kind} file (one has keys such as {keys})"]
+        )
 
 
 def explain(source: Source, exc: ValidationError) -> list[str]:
@@ -324,24 +400,37 @@ def _describe(source: Source, loc: Loc, error: Any) -> str:
     raw = source.plain.get(loc)
     value = error.get("input")
     if kind == "extra_forbidden":
-        return f"unknown key '{loc[-1]}'; check the spelling against the format reference"
+        return f"unknown key '{shown(loc[-1])}'; check the spelling against the format reference"
     if kind == "missing":
         return f"'{loc[-1]}' is required"
     if kind == "string_type" and raw is not None:
-        return f"YAML reads an unquoted {raw} as true/false; write '{raw}' in quotes"
+        return f"YAML reads an unquoted {shown(raw)} as true/false; write '{shown(raw)}' in quotes"
     if kind == "string_type" and isinstance(value, int | float):
         return f"expected text, found the number {value}; put it in quotes"
+    ctx = error.get("ctx") or {}
+    if kind == "string_too_short" or (
+        kind == "string_pattern_mismatch" and ctx.get("pattern") == r"\S"
+    ):
+        return "is empty (or only spaces); write something, or leave the key out"
+    if kind == "string_too_long":
+        return f"too long: at most {ctx['max_length']:,} characters"
+    if kind == "too_long":
+        return f"too many items: at most {ctx['max_length']:,}"
+    if kind == "less_than_equal":
+        return f"{shown(value)} is too large: at most {ctx['le']:,}"
+    if kind == "greater_than_equal":
+        return f"{shown(value)} is too small: at least {ctx['ge']:,}"
     if kind == "string_pattern_mismatch" and isinstance(value, str):
-        if str((error.get("ctx") or {}).get("pattern", "")).startswith("^[a-z0-9]"):
-            return f"'{value}' is not a valid id: use lowercase letters, digits and hyphens"
+        if str(ctx.get("pattern", "")).startswith("^[a-z0-9]"):
+            return f"'{shown(value)}' is not a valid id: use lowercase letters, digits and hyphens"
         return "must be one line of text, without line breaks or control characters"
     if kind == "finite_number":
-        return f"expected a number, found {value!r}"
+        return f"expected a number, found {shown(repr(value))}"
     if kind == "enum":
         expected = (error.get("ctx") or {}).get("expected", "")
-        return f"'{value}' is not one of {expected}"
+        return f"'{shown(value)}' is not one of {expected}"
     if kind in {"float_type", "int_type", "float_parsing", "int_parsing"}:
-        return f"expected a number, found {value!r}"
+        return f"expected a number, found {shown(repr(value))}"
     if kind in {"dict_type", "model_type"}:
         return "expected a mapping of keys to values"
     if kind == "list_type":

@@ -9,9 +9,7 @@ while the content was being made.
 from __future__ import annotations
 
 import contextlib
-import csv
 import errno
-import io
 import os
 import re
 import tempfile
@@ -34,6 +32,21 @@ def check_writable(path: Path, force: bool) -> None:
         raise MaturityError(f"{path}: folder {parent} does not exist")
 
 
+def refuse_inputs(output: Path, inputs: Iterable[Path | None]) -> None:
+    """Refuse to write over a file this run reads: `--force` is for outputs, not inputs."""
+    for given in inputs:
+        if given is None:
+            continue
+        try:
+            same = output.samefile(given)
+        except OSError:  # one of them does not exist (yet): not the same file
+            continue
+        if same:
+            raise MaturityError(
+                f"{output} is also an input ({given}); write the output to another file"
+            )
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path, force: bool = False) -> Iterator[Path]:
     """A temporary path beside `path`; on success it becomes `path`, on failure it vanishes."""
@@ -49,9 +62,16 @@ def atomic_path(path: Path, force: bool = False) -> Iterator[Path]:
         _publish(tmp, path, force)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError) and exc.filename in (str(tmp), str(path), tmp, path):
+        if isinstance(exc, OSError) and (
+            exc.filename in (str(tmp), str(path), tmp, path) or exc.errno in DISK_ERRORS
+        ):
             raise _cannot_write(path, exc) from None
         raise
+
+
+# Raised by a write, fsync or close with no file name attached: whatever was being
+# written when the disk filled up, it was this output.
+DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS})
 
 
 def _reason(exc: OSError) -> str:
@@ -60,6 +80,8 @@ def _reason(exc: OSError) -> str:
         errno.EACCES: "no permission to write there",
         errno.EPERM: "no permission to write there",
         errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is used up",
+        errno.EFBIG: "the file is too large for this disk",
         errno.ENOENT: "it does not exist",
     }.get(exc.errno or 0, exc.strerror or str(exc))
 
@@ -128,16 +150,18 @@ def write_with(path: Path, writer: Callable[[Path], None], force: bool = False) 
         writer(tmp)
 
 
+# A plain decimal number, ASCII digits only: `float()` also takes `-inf`, `-nan`,
+# `+1_000` and `+Infinity`, which a spreadsheet may read as a formula.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
+
+
 def neutralise(text: str) -> str:
     """Make user text safe in a spreadsheet or CSV cell: it can never start a formula.
 
     A plain number such as `-0.25` is left alone: a spreadsheet reads it as a number.
     """
-    if text.startswith(FORMULA_STARTS):
-        try:
-            float(text)
-        except ValueError:
-            return "'" + text
+    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.match(text):
+        return "'" + text
     return text
 
 
@@ -150,16 +174,27 @@ def slug(text: str, max_length: int = 80) -> str:
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], crlf: bool = False) -> str:
     """CSV text with every text cell neutralised, so no cell can start a formula.
 
-    None is written as an empty cell; numbers and booleans as they are.
+    None is written as an empty cell; numbers and booleans as they are. A cell holding a
+    line break of either kind is quoted: Python's writer leaves a lone carriage return
+    bare when lines end in `\\n`, and a spreadsheet starts a new row there, with the
+    text after it in a cell of its own, unneutralised.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n" if crlf else "\n")
-    writer.writerow(header)
+    end = "\r\n" if crlf else "\n"
+    lines = [",".join(_csv_cell(cell) for cell in header)]
     for row in rows:
-        writer.writerow(
-            [
-                "" if cell is None else neutralise(cell) if isinstance(cell, str) else cell
+        lines.append(
+            ",".join(
+                _csv_cell(
+                    "" if cell is None else neutralise(cell) if isinstance(cell, str) else cell
+                )
                 for cell in row
-            ]
+            )
         )
-    return out.getvalue()
+    return end.join(lines) + end
+
+
+def _csv_cell(cell: object) -> str:
+    text = str(cell)
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from maturity.core.errors import MaturityError, write_crash_log
+from maturity.core.errors import MaturityError
+from maturity.files.crash_log import write_crash_log
 
 if TYPE_CHECKING:
     from maturity.core.assessment import Assessment

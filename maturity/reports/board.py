@@ -4,6 +4,11 @@ Arranges what `reports/board-pack.html.j2` shows; unit names and metric names ma
 come from users, so they stay text and the template escapes them. Charts are
 drawn by `maturity.reports.board_charts` and served to WeasyPrint by the bundle-only
 fetcher of `maturity.reports.render`.
+
+A council-sized pack (more than `UNITS_IN_BODY` assessed units) leads with the
+council and its departments: the heatmap, trend, movement and target-profile pages
+show them, the measures page their council-wide summary, and every unit follows in
+an appendix. Trend charts hold `PANELS_PER_PAGE` small multiples each.
 """
 
 from __future__ import annotations
@@ -12,11 +17,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from maturity.core.board import BoardPack, Movement
+from maturity.core.board import BoardPack, Movement, TrendLine, UnitRow
 from maturity.core.suppression import note
 
 TEMPLATE = "board-pack.html.j2"
-TREND = "chart/trend.svg"
+TREND = "chart/trend-{}.svg"
+UNITS_IN_BODY = 40
+"""Above this many assessed units, the pack's pages show departments; units go to the appendix."""
 DISTRIBUTION = "chart/distribution.svg"
 MOVEMENT_WORDS = {
     Movement.IMPROVED: "Improved",
@@ -24,6 +31,11 @@ MOVEMENT_WORDS = {
     Movement.DECLINED: "Declined",
     Movement.NEW: "First assessment",
 }
+RAG_SHAPES = {"green": "✔", "amber": "▲", "red": "✖"}
+"""A shape for each RAG status, so that it reads without its colour."""
+RAG_WORDS = {rag: f"{RAG_SHAPES[rag]} {word}" for rag, word in
+             {"green": "Met", "amber": "Close", "red": "Not met"}.items()}  # fmt: skip
+"""A measure's status in words and a shape."""
 MOVEMENT_ORDER = [Movement.IMPROVED, Movement.STEADY, Movement.DECLINED, Movement.NEW]
 
 
@@ -34,18 +46,65 @@ def _signed(value: float | None) -> str:
     return "0.00" if text in {"+0.00", "-0.00"} else text.replace("-", "\u2212")
 
 
+def department_rows(pack: BoardPack) -> list[UnitRow]:
+    """The council and its departments (depth 0 and 1), for a council-sized pack's pages.
+
+    A department made from one unit only heads that unit, so the unit stands for it.
+    """
+    rows: list[UnitRow] = []
+    stand_in = False
+    for row in pack.units:
+        if row.heading_only:
+            stand_in = row.depth <= 1
+        elif row.depth <= 1 or stand_in:
+            rows.append(row)
+            stand_in = False
+    return rows
+
+
+def body_trends(pack: BoardPack) -> list[TrendLine]:
+    """The trend lines the pages show: every unit's, or a council-sized pack's departments'."""
+    if not is_large(pack):
+        return pack.trends
+    shown = {row.unit for row in department_rows(pack)}
+    return [line for line in pack.trends if line.unit in shown]
+
+
+def is_large(pack: BoardPack) -> bool:
+    """Whether the pack is council-sized: its pages show departments, the appendix units."""
+    return sum(1 for u in pack.units if not u.combined) > UNITS_IN_BODY
+
+
 def context(pack: BoardPack, charts: dict[str, str], on: dt.date) -> dict[str, Any]:
-    """The template context: the pack plus what the template should not compute."""
-    from maturity.reports.board_charts import distribution_alt, level_colours, trend_alt
+    """The template context: the pack plus what the template should not compute.
+
+    `charts` gives the source of `distribution` and of each trend page, `trend-1`, ...
+    """
+    from maturity.reports.board_charts import (
+        distribution_alt,
+        level_colours,
+        level_markers,
+        trend_alt,
+        trend_pages,
+    )
 
     names = {lv.id: lv.name for lv in pack.levels}
     domain_names = {d.id: d.name for d in pack.domains}
-    colours = dict(zip([lv.id for lv in pack.levels], level_colours(len(pack.levels)), strict=True))
+    ids = [lv.id for lv in pack.levels]
+    colours = dict(zip(ids, level_colours(len(ids)), strict=True))
+    markers = dict(zip(ids, level_markers(len(ids)), strict=True))
     movement = sorted(
         (u for u in pack.units),
         key=lambda u: (MOVEMENT_ORDER.index(u.movement), -(u.change or 0.0), u.unit),
     )
     tally = {m: sum(1 for u in pack.units if not u.combined and u.movement is m) for m in Movement}
+    large = is_large(pack)
+    body = department_rows(pack) if large else pack.units
+    shown = {u.unit for u in body}
+    pages = [
+        {"src": charts[f"trend-{i}"], "alt": trend_alt(pack, lines)}
+        for i, lines in enumerate(trend_pages(body_trends(pack)), start=1)
+    ]
     return {
         "title": pack.title,
         "organisation": pack.organisation,
@@ -53,14 +112,19 @@ def context(pack: BoardPack, charts: dict[str, str], on: dt.date) -> dict[str, A
         "date": f"{on.day} {on:%B %Y}",
         "levels": names,
         "colours": colours,
+        "markers": markers,
+        "rag_words": RAG_WORDS,
         "domain_names": domain_names,
         "signed": _signed,
         "movement_words": MOVEMENT_WORDS,
         "movement": movement,
         "tally": tally,
         "assessed": sum(1 for u in pack.units if not u.combined),
-        "trend_src": charts["trend"],
-        "trend_alt": trend_alt(pack),
+        "large": large,
+        "body_units": body,
+        "body_movement": [u for u in movement if u.unit in shown],
+        "body_metric_rows": [] if large else pack.metric_rows,
+        "trend_pages": pages,
         "distribution_src": charts["distribution"],
         "distribution_alt": distribution_alt(pack),
         "suppression_note": note(pack.threshold),
@@ -70,18 +134,19 @@ def context(pack: BoardPack, charts: dict[str, str], on: dt.date) -> dict[str, A
 
 def write_pdf(pack: BoardPack, path: Path, force: bool = False, on: dt.date | None = None) -> int:
     """Render the board pack to a tagged PDF at `path`, atomically; the number of pages."""
-    from maturity.reports.board_charts import distribution_chart, trend_chart
-    from maturity.reports.render import GENERATED_SCHEME, render_html, render_pdf
+    from maturity.reports.board_charts import distribution_chart, trend_chart, trend_pages
+    from maturity.reports.render import GENERATED_SCHEME, Resource, render_html, render_pdf
 
-    def trend() -> tuple[bytes, str]:
-        return trend_chart(pack).encode("utf-8"), "image/svg+xml"
+    def trend(lines: list[TrendLine]) -> Resource:
+        return lambda: (trend_chart(pack, lines).encode("utf-8"), "image/svg+xml")
 
     def distribution() -> tuple[bytes, str]:
         return distribution_chart(pack).encode("utf-8"), "image/svg+xml"
 
-    charts = {
-        "trend": f"{GENERATED_SCHEME}:{TREND}",
-        "distribution": f"{GENERATED_SCHEME}:{DISTRIBUTION}",
-    }
+    resources: dict[str, Resource] = {DISTRIBUTION: distribution}
+    charts = {"distribution": f"{GENERATED_SCHEME}:{DISTRIBUTION}"}
+    for i, lines in enumerate(trend_pages(body_trends(pack)), start=1):
+        resources[TREND.format(i)] = trend(lines)
+        charts[f"trend-{i}"] = f"{GENERATED_SCHEME}:{TREND.format(i)}"
     html = render_html(TEMPLATE, context(pack, charts, on or dt.date.today()))
-    return render_pdf(html, path, force, resources={TREND: trend, DISTRIBUTION: distribution})
+    return render_pdf(html, path, force, resources=resources)

@@ -15,6 +15,7 @@ import json
 import sys
 import textwrap
 from dataclasses import asdict, dataclass
+from typing import Any
 
 BAR = "#1d70b8"
 MET = "#00703c"
@@ -24,18 +25,23 @@ GRID = "#b1b4b6"
 
 @dataclass(frozen=True)
 class DomainBar:
-    """One domain on the chart: its name, its level's rank and its target's rank (from 0)."""
+    """One domain on the chart: its name, its score, and its target level's points.
+
+    `rank` and `target` are level ranks from 0 (None: not applicable, no target).
+    """
 
     name: str
+    score: float | None
     rank: int | None
     target: int | None
 
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """What the domain chart shows: the scale's level names, lowest first, and the domains."""
+    """What the domain chart shows: the scale's levels (names and points), lowest first."""
 
     levels: list[str]
+    points: list[float]
     domains: list[DomainBar]
 
     def to_json(self) -> str:
@@ -44,30 +50,53 @@ class ChartSpec:
     @classmethod
     def from_json(cls, text: str) -> ChartSpec:
         data = json.loads(text)
-        return cls(levels=list(data["levels"]), domains=[DomainBar(**d) for d in data["domains"]])
+        return cls(
+            levels=list(data["levels"]),
+            points=[float(p) for p in data["points"]],
+            domains=[DomainBar(**d) for d in data["domains"]],
+        )
 
 
 def domain_chart_alt(spec: ChartSpec) -> str:
-    """The chart's text alternative: every domain's level and target in words."""
+    """The chart's text alternative: every domain's score, level and target in words."""
     parts = []
     for d in spec.domains:
-        level = "not applicable" if d.rank is None else spec.levels[d.rank]
-        target = "" if d.target is None else f" (target {spec.levels[d.target]})"
-        parts.append(f"{d.name}: {level}{target}")
-    return "Bar chart of each domain's maturity level against its target. " + "; ".join(parts) + "."
+        if d.score is None or d.rank is None:
+            shown = "not applicable"
+        else:
+            shown = f"{d.score:.2f} ({spec.levels[d.rank]})"
+        target = ""
+        if d.target is not None:
+            target = f", target {spec.points[d.target]:g} ({spec.levels[d.target]})"
+        parts.append(f"{d.name}: {shown}{target}")
+    return "Bar chart of each domain's score against its target. " + "; ".join(parts) + "."
+
+
+def save(fig: Any, fmt: str = "svg") -> bytes:
+    """A matplotlib figure as SVG (text kept as text) or as PNG at 200 dpi (for Word)."""
+    out = io.BytesIO()
+    if fmt == "png":
+        fig.savefig(out, format="png", dpi=200, metadata={"Software": None})
+    else:
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    return out.getvalue()
 
 
 def domain_chart(spec: ChartSpec) -> str:
-    """A horizontal bar chart of domain levels, with each target marked; SVG text."""
+    """A horizontal bar chart of domain scores, each target marked, levels on the axis; SVG."""
+    return domain_chart_as(spec, "svg").decode("utf-8")
+
+
+def domain_chart_as(spec: ChartSpec, fmt: str) -> bytes:
+    """The domain chart (see `domain_chart`) as `svg` or `png` bytes."""
     from matplotlib import rc_context
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     rows = list(reversed(spec.domains))  # matplotlib draws the first bar at the bottom
-    top = len(spec.levels)
-    height = 0.8 + 0.3 * len(rows)
+    low, top = spec.points[0], spec.points[-1]
+    height = 0.75 + 0.24 * len(rows)
     with rc_context(
         {
             "svg.fonttype": "none",
@@ -79,7 +108,8 @@ def domain_chart(spec: ChartSpec) -> str:
         fig = Figure(figsize=(7.2, height), layout="constrained")
         ax = fig.add_subplot()
         labels = [textwrap.shorten(d.name, 48, placeholder="…") for d in rows]
-        values = [0 if d.rank is None else d.rank + 1 for d in rows]
+        # Bars start from zero so that their lengths compare as scores do.
+        values = [0.0 if d.score is None else d.score for d in rows]
         colours = [
             MET if d.rank is not None and d.target is not None and d.rank >= d.target else BAR
             for d in rows
@@ -87,12 +117,16 @@ def domain_chart(spec: ChartSpec) -> str:
         ax.barh(range(len(rows)), values, color=colours, height=0.6, zorder=2)
         for y, d in enumerate(rows):
             if d.target is not None:
-                ax.plot(
-                    [d.target + 1] * 2, [y - 0.42, y + 0.42], color=TARGET, linewidth=2.2, zorder=3
-                )
+                x = spec.points[d.target]
+                ax.plot([x, x], [y - 0.42, y + 0.42], color=TARGET, linewidth=2.2, zorder=3)
+            if d.score:
+                # Inside the bar's start, where no target mark falls (scores start at a level's
+                # points, above zero).
+                ax.text(0.06, y, f"{d.score:.2f}", fontsize=7.5, va="center", color="#ffffff")
         ax.set_yticks(range(len(rows)), labels)
-        ax.set_xlim(0, top + 0.05)
-        ax.set_xticks(range(1, top + 1), spec.levels)
+        ax.set_xlim(0, top + 0.05 * (top - low + 1))
+        ticks = [f"{n}\n{p:g}" for n, p in zip(spec.levels, spec.points, strict=True)]
+        ax.set_xticks(spec.points, ticks)
         ax.grid(axis="x", color=GRID, linewidth=0.6, zorder=0)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
@@ -107,11 +141,7 @@ def domain_chart(spec: ChartSpec) -> str:
             ncols=3,
             frameon=False,
         )
-        out = io.StringIO()
-        FigureCanvasSVG(fig).print_svg(  # type: ignore[no-untyped-call]
-            out, metadata={"Date": None, "Creator": None}
-        )
-    return out.getvalue()
+        return save(fig, fmt)
 
 
 def main() -> None:

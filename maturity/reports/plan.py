@@ -1,8 +1,9 @@
 """The action-plan report: from an assessment to the plan's HTML and PDF.
 
-Gathers what the templates show (cover, summary with chart, the plan grouped by
-domain, the evidence appendix) from the core's results. Untrusted text stays
-text: the templates escape it.
+Gathers what the templates show from the core's results: the cover and summary
+(domain scores against targets, with the chart), the plan's priorities (the top
+`max_items` by priority, under numbered aims), an annex table for the rest, and
+the evidence appendix. Untrusted text stays text: the templates escape it.
 """
 
 from __future__ import annotations
@@ -11,42 +12,58 @@ import base64
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from maturity.core.assessment import Assessment
+from maturity.core.band_path import BandPath
 from maturity.core.errors import MaturityError
 from maturity.core.framework import Framework
 from maturity.core.gaps import DomainGap, Targets, domain_gaps, find_gaps
-from maturity.core.plan import COLUMNS, ActionPlan, PlanConfig, draft_plan
+from maturity.core.plan import COLUMNS, ActionPlan, PlanConfig, PlanItem, aim_refs, draft_plan
 from maturity.core.scoring import Score
 from maturity.reports.charts import ChartSpec, DomainBar, domain_chart, domain_chart_alt
 
 TEMPLATE = "action-plan.html.j2"
 CHART = "chart/domains.svg"
-TOP_PRIORITIES = 5
+MAX_ITEMS = 10
+"""The plan's main table shows this many items by default; the rest go to the annex."""
 
 
 @dataclass(frozen=True)
 class PlanReport:
-    """Everything one plan report needs: the plan itself and what the summary shows."""
+    """Everything one plan report needs: the plan itself and what the summary shows.
+
+    `max_items` caps the main table (0: every item in it, no annex); `evidence` adds the
+    appendix of the evidence the team gave.
+    """
 
     fw: Framework
     assessment: Assessment
     score: Score
     plan: ActionPlan
     domains: list[DomainGap]
+    max_items: int = MAX_ITEMS
+    evidence: bool = False
+    path: BandPath | None = None
+
+    def with_path(self, path: BandPath) -> PlanReport:
+        """The report with the path to a band or the target profile shown in its summary."""
+        return replace(self, path=path)
 
     def chart_spec(self) -> ChartSpec:
         names = {d.id: d.name for d in self.fw.domains}
         rank = self.fw.rank
+        scores = {d.id: d.score for d in self.score.domains}
         return ChartSpec(
             levels=[level.name for level in self.fw.levels],
+            points=[level.points for level in self.fw.levels],
             domains=[
                 DomainBar(
                     name=names[d.domain],
+                    score=scores.get(d.domain),
                     rank=None if d.level is None else rank[d.level],
                     target=None if d.target is None else rank[d.target],
                 )
@@ -56,12 +73,19 @@ class PlanReport:
 
 
 def build_report(
-    fw: Framework, assessment: Assessment, score: Score, targets: Targets, config: PlanConfig
+    fw: Framework,
+    assessment: Assessment,
+    score: Score,
+    targets: Targets,
+    config: PlanConfig,
+    max_items: int = MAX_ITEMS,
+    evidence: bool = False,
 ) -> PlanReport:
     """Find the gaps and draft the plan for one scored assessment."""
     gaps = find_gaps(fw, score, targets)
     plan = draft_plan(fw, assessment, score, gaps, config)
-    return PlanReport(fw, assessment, score, plan, domain_gaps(fw, score, targets))
+    domains = domain_gaps(fw, score, targets)
+    return PlanReport(fw, assessment, score, plan, domains, max_items, evidence)
 
 
 def long_date(day: date) -> str:
@@ -69,17 +93,55 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def level_and_rating(fw: Framework, score: Score) -> str:
+    """The overall level and rating in one sentence that says how they differ, when they do.
+
+    The level is the highest whose points the overall score reaches; the rating is the
+    framework's band for that score, so a score between two levels can carry the name of
+    a band that sounds higher than its level.
+    """
+    overall = score.overall
+    if overall.level is None or overall.score is None:
+        return "No overall level: every criterion is not applicable."
+    level = fw.level(overall.level)
+    text = f"an overall score of {overall.score:.2f} out of {fw.levels[-1].points:g}"
+    sentence = f"It has {text}, which reaches the {level.name} level ({level.points:g} points)"
+    rank = fw.rank[overall.level]
+    if rank + 1 < len(fw.levels):
+        above = fw.levels[rank + 1]
+        sentence += f" but not yet {above.name} ({above.points:g})"
+    if overall.rating is None:
+        return sentence + "."
+    band = next(b for b in fw.scoring.bands if b.name == overall.rating)
+    if band.name.casefold() == level.name.casefold():
+        return sentence + f"; its rating is {band.name}."
+    return (
+        sentence + f". The framework rates a score from {fw.band_text(band)} as "
+        f"{band.name}: the rating describes the score, the level what the unit has reached."
+    )
+
+
+def _row(item: PlanItem, refs: dict[str, str]) -> dict[str, Any]:
+    return {"item": item, "ref": refs[item.ref]}
+
+
 def context(report: PlanReport, chart_src: str, inline_css: str | None = None) -> dict[str, Any]:
     """The template context for the action-plan report."""
     fw, plan, score = report.fw, report.plan, report.score
     name = {level.id: level.name for level in fw.levels}
     domain_names = {d.id: d.name for d in fw.domains}
+    refs = aim_refs(fw)
     unit_parts = plan.unit.split("/")
+    ordered = sorted(plan.items, key=lambda i: i.priority)
+    cap = report.max_items or len(ordered)
+    top, rest = ordered[:cap], ordered[cap:]
     groups = []
-    for domain in fw.domains:
-        items = sorted((i for i in plan.items if i.domain == domain.id), key=lambda i: i.priority)
+    for aim, domain in enumerate(fw.domains, start=1):
+        items = [_row(i, refs) for i in top if i.domain == domain.id]
         if items:
-            groups.append({"id": domain.id, "name": domain.name, "items": items})
+            groups.append({"aim": aim, "name": domain.name, "items": items})
+    annex = sorted((_row(i, refs) for i in rest), key=lambda r: r["item"].priority)
+    domain_scores = {d.id: d.score for d in score.domains}
     appendix = []
     for domain in fw.domains:
         rows = []
@@ -124,31 +186,37 @@ def context(report: PlanReport, chart_src: str, inline_css: str | None = None) -
         "framework": {"name": fw.name, "version": fw.version, "id": fw.id},
         "overall_level": plan.overall_level or "Not applicable",
         "rating": plan.rating,
+        "level_and_rating": level_and_rating(fw, score),
         "completeness": round(score.overall.completeness * 100),
         "drafted_on": long_date(plan.drafted_on),
         "horizon": plan.horizon_months,
         "respondents": score.respondents,
         "domains": [
             {
+                "aim": i,
                 "name": domain_names[d.domain],
+                "score": domain_scores.get(d.domain),
                 "level": name.get(d.level or "", "Not applicable"),
                 "target": name.get(d.target or "", "None set"),
                 "met": d.target_met,
                 "size": d.size,
             }
-            for d in report.domains
+            for i, d in enumerate(report.domains, start=1)
         ],
         "chart_src": chart_src,
         "chart_alt": domain_chart_alt(spec),
-        "top": sorted(plan.items, key=lambda i: i.priority)[:TOP_PRIORITIES],
         "item_count": len(plan.items),
+        "shown_count": len(top),
         "levels": name,
         "rank": fw.rank,
         "domain_names": domain_names,
         "columns": [heading for _, heading in COLUMNS],
         "groups": groups,
-        "appendix": appendix,
+        "annex": annex,
+        "refs": refs,
+        "appendix": appendix if report.evidence else None,
         "capped": capped,
+        "path": report.path,
         "inline_css": inline_css,
     }
 

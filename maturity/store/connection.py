@@ -38,9 +38,24 @@ def _is_sqlite_busy(exc: BaseException) -> bool:
     return isinstance(orig, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
+# Unique keys two importers can race for on PostgreSQL (SQLite lets one writer in at a
+# time): the loser's transaction rolls back whole, and trying again finds the winner's row.
+_RACES = ("uq_version", "uq_current", "frameworks_pkey", "uq_submission", "units_pkey")
+# PostgreSQL's serialization failure and deadlock: the server rolled the transaction back.
+_TRANSIENT = ("40001", "40P01")
+
+
 def _is_conflict(exc: BaseException) -> bool:
-    """A unique-key race with another importer (PostgreSQL); trying again resolves it."""
-    return isinstance(exc, IntegrityError) and "uq_version" in str(exc.orig)
+    """A race with another writer that trying the whole transaction again resolves."""
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) in _TRANSIENT:
+        return True
+    if not isinstance(exc, IntegrityError):
+        return False
+    constraint = getattr(getattr(orig, "diag", None), "constraint_name", None)
+    if constraint:
+        return constraint in _RACES
+    return any(name in str(orig) for name in _RACES)
 
 
 class StoreBase:

@@ -1,6 +1,6 @@
 """Consultations in the store: the redacted responses, and officers' corrections to the mapping.
 
-Three tables, added by schema version 2 (see `migrating.py`):
+Three tables in `schema.py`, added by schema version 5 (Alembic revision 0005):
 
 - `consultations`: one row per consultation, by its unique name;
 - `consultation_responses`: the responses, redacted on import (the original text never
@@ -14,66 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import (
-    Column,
-    Connection,
-    ForeignKeyConstraint,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    delete,
-    select,
-)
+from sqlalchemy import Connection, delete, select
 
 from maturity.core.consultation import Consultation, Response
 from maturity.core.errors import MaturityError
 from maturity.store.connection import StoreBase
-
-consultation_metadata = MetaData()
-consultations_table = Table(
-    "consultations",
-    consultation_metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("name", String(200), nullable=False),
-    Column("question", Text, nullable=False),
-    Column("period", String(7)),
-    Column("unit", String(1000)),
-    Column("source", String(1000), nullable=False),
-    Column("group_columns", Text, nullable=False),
-    Column("imported_at", String(32), nullable=False),
-    Column("imported_by", String(200)),
-    UniqueConstraint("name", name="uq_consultation_name"),
-)
-responses_table = Table(
-    "consultation_responses",
-    consultation_metadata,
-    Column("consultation_id", Integer, primary_key=True),
-    Column("response_id", String(200), primary_key=True),
-    Column("position", Integer, nullable=False),
-    Column("text", Text, nullable=False),
-    Column("groups", Text, nullable=False),
-    Column("redactions", Integer, nullable=False),
-    ForeignKeyConstraint(["consultation_id"], ["consultations.id"]),
-)
-corrections_table = Table(
-    "consultation_corrections",
-    consultation_metadata,
-    Column("consultation_id", Integer, primary_key=True),
-    Column("framework_id", String(64), primary_key=True),
-    Column("response_id", String(200), primary_key=True),
-    Column("criteria", Text, nullable=False),
-    Column("reviewed_at", String(32), nullable=False),
-    Column("reviewed_by", String(200)),
-    ForeignKeyConstraint(["consultation_id"], ["consultations.id"]),
-)
-
-
-def create_tables(conn: Connection) -> None:
-    """The schema step that adds the consultation tables (version 2)."""
-    consultation_metadata.create_all(conn)
+from maturity.store.schema import consultation_corrections_table as corrections_table
+from maturity.store.schema import consultation_responses_table as responses_table
+from maturity.store.schema import consultations_table
 
 
 def _stamp(when: dt.datetime | None) -> str:

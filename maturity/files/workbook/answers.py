@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from datetime import date, datetime
 
 from openpyxl.cell import Cell
 
-from maturity.files.workbook.meta import Levels
+from maturity.core.assessment import Response
+from maturity.files.workbook.meta import REVIEWED, Levels
 
 
 def answer(cell: Cell, field: str, levels: Levels) -> object:
@@ -38,7 +41,29 @@ def answer(cell: Cell, field: str, levels: Levels) -> object:
         return [item for item in items if item] or None
     if field in ("unit", "owner"):
         return text.strip()
+    if field == "reviewed":
+        if text.strip().casefold() != REVIEWED.casefold():
+            raise ValueError(f"'{value}' is not '{REVIEWED}'; choose {REVIEWED} or leave it empty")
+        return True
     return text
+
+
+def fingerprint(response: Response) -> str:
+    """A short hash of an answer as a workbook reads it back, to see whether it changed.
+
+    The fields are taken as the workbook would read them: evidence as non-empty lines,
+    the lead officer without surrounding spaces.
+    """
+    evidence = [line.strip() for e in response.evidence for line in e.splitlines() if line.strip()]
+    data = {
+        "level": response.level,
+        "value": response.value,
+        "evidence": evidence,
+        "notes": response.notes or None,
+        "owner": response.owner.strip() if response.owner else None,
+    }
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _as_number(cell: Cell, value: object) -> float:

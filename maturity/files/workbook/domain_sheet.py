@@ -11,7 +11,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from maturity.core.assessment import Assessment, Response
 from maturity.core.framework import NOT_APPLICABLE, Criterion, Direction, Domain, Framework, Unit
 from maturity.core.plan import format_number
-from maturity.files.workbook.meta import NOT_APPLICABLE_NAME, MetaRows
+from maturity.files.workbook.answers import fingerprint
+from maturity.files.workbook.meta import NOT_APPLICABLE_NAME, REVIEWED, MetaRows
 from maturity.files.workbook.style import WIDTHS, lines, page, protect, put, span
 
 
@@ -32,6 +33,13 @@ UNIT_RULES = {
         "0",
         "100",
         "Give a percentage from 0 to 100.",
+    ),
+    Unit.POINTS: _UnitRule(
+        "a gap in percentage points from -100 to 100 (type 5.5 for 5.5 points)",
+        "decimal",
+        "-100",
+        "100",
+        "Give a gap in percentage points, from -100 to 100.",
     ),
     Unit.COUNT: _UnitRule(
         "a whole number", "whole", "0", "1000000000", "Give a whole number, 0 or more."
@@ -148,6 +156,20 @@ def _criterion(
             1,
         ),
     ]
+    carried = response is not None and response.answered
+    if carried:
+        assert response is not None
+        answers.append(
+            (
+                "Reviewed",
+                "reviewed",
+                None,
+                "Carried over from last time: choose Yes once you have checked that it still "
+                "holds, or change the answer. Until then it counts as not yet reviewed.",
+                1,
+            )
+        )
+        meta.carried(ref, fingerprint(response))
     for label, field, value, hint, min_lines in answers:
         row += 1
         coord = f"B{row}"
@@ -159,6 +181,8 @@ def _criterion(
         ws.row_dimensions[row].height = 14 * height + 4
         if field == "level":
             dv = _level_validation(meta.levels_range)
+        elif field == "reviewed":
+            dv = _reviewed_validation()
         elif field == "value" and metric is not None:
             dv = _number_validation(metric.unit)
         else:
@@ -179,6 +203,17 @@ def _level_validation(levels_range: str) -> DataValidation:
         showInputMessage=True,
         promptTitle="Your level",
         prompt="Choose the level your evidence shows.",
+    )
+
+
+def _reviewed_validation() -> DataValidation:
+    return DataValidation(
+        type="list",
+        formula1=f'"{REVIEWED}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Reviewed?",
+        error=f"Choose {REVIEWED} once the answer is checked, or leave it empty.",
     )
 
 

@@ -6,6 +6,7 @@ One row per fact, its kind in column A:
     framework  | <id>        | <version>   | <name>
     level      | <name>      | <level id>              (lowest first, then Not applicable)
     cell       | <sheet>     | <cell>      | <field>  | <domain.criterion, or empty for a header>
+    carried    | <domain.criterion> | <fingerprint of the answer as pre-filled>
 
 Writing collects the rows while the other sheets are written; reading trusts nothing
 in them it has not checked.
@@ -28,7 +29,9 @@ META = "_meta"
 NOT_APPLICABLE_NAME = "Not applicable"
 
 HEADER_FIELDS = ("framework", "unit", "period", "completed_on", "respondents")
-ANSWER_FIELDS = ("level", "value", "evidence", "notes", "owner")
+ANSWER_FIELDS = ("level", "value", "evidence", "notes", "owner", "reviewed")
+REVIEWED = "Yes"
+"""What the team chooses in a carried-over answer's `reviewed` cell to confirm it."""
 # Answers typed into these stay text: no dates from 2025/26, no formulas.
 TEXT_FIELDS = ("unit", "period", "evidence", "notes", "owner")
 COORD = re.compile(r"^[A-Z]{1,3}[1-9][0-9]{0,6}$")
@@ -66,6 +69,10 @@ class MetaRows:
             cell.number_format = "@"
         self.record(ws, coord, field, ref)
 
+    def carried(self, ref: str, fingerprint: str) -> None:
+        """Note that `ref`'s answer was pre-filled; `fingerprint` is the answer as filled in."""
+        self.rows.append(("carried", ref, fingerprint))
+
     def write(self, wb: Workbook) -> None:
         """Add the `_meta` sheet, last, very hidden and protected."""
         ws = wb.create_sheet(META)
@@ -87,6 +94,7 @@ class Meta:
     framework: str  # id@version
     levels: Levels
     cells: list[AnswerCell]
+    carried: dict[str, str] = field(default_factory=dict)  # ref -> fingerprint as pre-filled
 
 
 def read_meta(wb: Workbook, name: str) -> Meta:
@@ -108,6 +116,7 @@ def read_meta(wb: Workbook, name: str) -> Meta:
     framework = ""
     levels = Levels([], {})
     cells: list[AnswerCell] = []
+    carried: dict[str, str] = {}
     for n, (kind, b, c, d, e) in enumerate(rows[1:], start=2):
         if kind == "framework" and b and c:
             framework = f"{b}@{c}"
@@ -122,6 +131,8 @@ def read_meta(wb: Workbook, name: str) -> Meta:
             and ((d in HEADER_FIELDS and not e) or (d in ANSWER_FIELDS and e))
         ):
             cells.append((b, c, d, e))
+        elif kind == "carried" and b and c:
+            carried[b] = c
         else:
             raise fail(
                 f"the workbook's {META} sheet is damaged at row {n}; make a fresh workbook "
@@ -129,4 +140,4 @@ def read_meta(wb: Workbook, name: str) -> Meta:
             )
     if not framework or not levels.names:
         raise fail(f"the workbook's {META} sheet does not name its framework and levels")
-    return Meta(framework, levels, cells)
+    return Meta(framework, levels, cells, carried)

@@ -9,9 +9,9 @@ from typing import Any
 from openpyxl import Workbook
 from pydantic import ValidationError
 
-from maturity.core.assessment import Assessment
+from maturity.core.assessment import Assessment, Response
 from maturity.core.errors import InvalidFileError, Loc, Problem
-from maturity.files.workbook.answers import answer
+from maturity.files.workbook.answers import answer, fingerprint
 from maturity.files.workbook.meta import read_meta
 from maturity.files.workbook.safety import open_workbook
 
@@ -85,6 +85,7 @@ def _read(name: str, wb: Workbook) -> tuple[Assessment, CellMap]:
             problems.append(Problem((field,), f"the {field} is empty; fill it in ({hint})"))
     if problems:
         raise InvalidFileError([cellmap.message(p) for p in problems])
+    _mark_carried_over(responses, meta.carried)
     data["responses"] = responses
     try:
         assessment = Assessment.model_validate(data)
@@ -92,6 +93,20 @@ def _read(name: str, wb: Workbook) -> tuple[Assessment, CellMap]:
         lines = [cellmap.message(Problem(tuple(e["loc"]), _explain(e))) for e in exc.errors()]
         raise InvalidFileError(lines) from None
     return assessment, cellmap
+
+
+def _mark_carried_over(responses: dict[str, dict[str, Any]], carried: dict[str, str]) -> None:
+    """Mark answers still as pre-filled, and not confirmed, as carried over."""
+    for ref, found in responses.items():
+        confirmed = found.pop("reviewed", False)
+        if ref not in carried or confirmed:
+            continue
+        try:
+            as_read = Response.model_validate(found)
+        except ValidationError:
+            continue  # changed into something invalid: reported when the assessment is checked
+        if fingerprint(as_read) == carried[ref]:
+            found["carried_over"] = True
 
 
 def _explain(error: Any) -> str:

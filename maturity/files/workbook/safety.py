@@ -5,25 +5,38 @@ Every refusal is one line naming the file; nothing openpyxl trips over is a trac
 
 from __future__ import annotations
 
+import io
+import re
+import stat
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 import openpyxl
 from openpyxl import Workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from maturity.core import limits
 from maturity.core.errors import InvalidFileError, MaturityError
 
-MAX_FILE_BYTES = 20 * 2**20
-MAX_UNCOMPRESSED = 50 * 2**20
-MAX_RATIO = 100
-MAX_MEMBERS = 1000
+MAX_FILE_BYTES = limits.MAX_WORKBOOK_BYTES
+MAX_UNCOMPRESSED = limits.MAX_UNPACKED_BYTES
+MAX_PART = limits.MAX_PART_BYTES
+MAX_RATIO = limits.MAX_RATIO
+MAX_MEMBERS = limits.MAX_WORKBOOK_PARTS
+MAX_ROWS = limits.MAX_SHEET_ROWS
+CHUNK = 64 * 1024
 
 
 def open_workbook(path: Path) -> Workbook:
-    """Check `path`, then load it: cell values and formulas as written, nothing evaluated."""
-    check_archive(path)
+    """Check `path`, then load it: cell values and formulas as written, nothing evaluated.
+
+    openpyxl reads a copy of the parts as they were checked, never the file itself: the
+    archive's directory can understate a part's size, and a reader that trusts it (as
+    openpyxl does) unpacks the whole part into memory at once.
+    """
+    checked = check_archive(path)
     if not openpyxl.xml.DEFUSEDXML:
         raise MaturityError(
             "refusing to read workbooks without defusedxml (is OPENPYXL_DEFUSEDXML=False set?)"
@@ -34,7 +47,7 @@ def open_workbook(path: Path) -> Workbook:
             # only read values, so those warnings are noise to a user.
             warnings.simplefilter("ignore")
             # data_only=False: a formula stays a formula, so it is reported, never trusted.
-            return openpyxl.load_workbook(path, read_only=False, data_only=False)
+            return openpyxl.load_workbook(checked, read_only=False, data_only=False)
     except Exception as exc:
         # Only openpyxl runs here, on a file that passed the archive checks: whatever it
         # trips over (missing parts, XML syntax, defusedxml's refusals, dangling indexes)
@@ -44,18 +57,22 @@ def open_workbook(path: Path) -> Workbook:
         raise _refuse(path, f"not a readable Excel workbook (.xlsx): {detail[:200]}") from None
 
 
-def check_archive(path: Path) -> None:
+def check_archive(path: Path) -> io.BytesIO:
     """Refuse, in one line, anything that is not a plain, reasonably sized .xlsx zip.
 
-    Runs before any XML is parsed. zipfile stops at each member's declared size (and
-    fails its CRC check beyond it), so checking the declared sizes bounds the work.
+    Runs before any XML is parsed. Every part is unpacked in small pieces, counting the
+    bytes as they come against a budget per part and in total, whatever the archive's
+    directory claims. Returns a fresh archive holding exactly the parts checked.
     """
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
         raise MaturityError(f"{path}: no such file") from None
-    if path.is_dir():
+    if stat.S_ISDIR(info.st_mode):
         raise MaturityError(f"{path}: is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise _refuse(path, "not a regular file (a device, pipe or socket); give a file")
+    size = info.st_size
     if size > MAX_FILE_BYTES:
         raise _refuse(
             path, f"the file is {size / 2**20:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB"
@@ -64,41 +81,86 @@ def check_archive(path: Path) -> None:
         raise _refuse(path, "not an Excel workbook (.xlsx): the file is not a zip archive")
     try:
         with zipfile.ZipFile(path) as archive:
-            _check_members(path, archive)
+            parts = _check_members(path, archive, size)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError) as exc:
         raise _refuse(path, f"not a readable Excel workbook (.xlsx): {exc}") from None
+    except (zlib.error, EOFError):
+        raise _refuse(
+            path, "not a readable Excel workbook (.xlsx): its compressed data is damaged"
+        ) from None
+    copy = io.BytesIO()
+    with zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as out:
+        for name, data in parts:
+            out.writestr(name, data)
+    copy.seek(0)
+    return copy
 
 
-def _check_members(path: Path, archive: zipfile.ZipFile) -> None:
-    """Refuse too many parts, too much expansion, and XML that declares a DOCTYPE or entities."""
+def _check_members(path: Path, archive: zipfile.ZipFile, size: int) -> list[tuple[str, bytes]]:
+    """Every part, unpacked within budget; refuses XML that declares a DOCTYPE or entities."""
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
         raise _refuse(path, f"refused: the archive has {len(members)} parts (limit {MAX_MEMBERS})")
-    total = sum(m.file_size for m in members)
-    packed = max(sum(m.compress_size for m in members), 1)
+    # What the directory claims is checked first (cheap), then what the parts really hold.
+    _check_total(path, sum(m.file_size for m in members), size)
+    total = 0
+    parts: list[tuple[str, bytes]] = []
+    for member in members:
+        pieces: list[bytes] = []
+        got = 0
+        with archive.open(member) as part:
+            while chunk := part.read(CHUNK):
+                got += len(chunk)
+                total += len(chunk)
+                if got > MAX_PART:
+                    raise _refuse(
+                        path,
+                        f"refused: {member.filename} unpacks to more than "
+                        f"{MAX_PART // 2**20} MB (limit {MAX_PART // 2**20} MB per part)",
+                    )
+                _check_total(path, total, size)
+                pieces.append(chunk)
+        data = b"".join(pieces)
+        if member.filename.endswith((".xml", ".rels")):
+            _check_xml(path, member.filename, data)
+        parts.append((member.filename, data))
+    return parts
+
+
+def _check_total(path: Path, total: int, size: int) -> None:
     if total > MAX_UNCOMPRESSED:
         raise _refuse(
             path,
             f"refused: the workbook expands to {total / 2**20:.0f} MB "
             f"(limit {MAX_UNCOMPRESSED // 2**20} MB)",
         )
-    if total > 2**20 and total > MAX_RATIO * packed:
+    if total > 2**20 and total > MAX_RATIO * max(size, 1):
         raise _refuse(
             path,
-            f"refused: the workbook expands {total // packed} times "
+            f"refused: the workbook expands {total // max(size, 1)} times "
             f"(limit {MAX_RATIO}); it looks like a zip bomb",
         )
-    for member in members:
-        if member.filename.endswith((".xml", ".rels")):
-            data = archive.read(member)
-            if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-                data = data.decode("utf-16", errors="replace").encode("utf-8")
-            if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-                raise _refuse(
-                    path,
-                    f"refused: {member.filename} declares a DOCTYPE or XML entities, "
-                    "which Excel never writes (a known attack)",
-                )
+
+
+def _check_xml(path: Path, name: str, data: bytes) -> None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = data.decode("utf-16", errors="replace").encode("utf-8")
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise _refuse(
+            path,
+            f"refused: {name} declares a DOCTYPE or XML entities, "
+            "which Excel never writes (a known attack)",
+        )
+    if name.startswith("xl/worksheets/"):
+        # Rows as written (`<row ...>`, with or without a prefix); openpyxl would build
+        # every one in memory, and a sheet of 100,000 junk rows takes half a minute.
+        rows = len(re.findall(rb"<(?:\w+:)?row[\s>/]", data))
+        if rows > MAX_ROWS:
+            raise _refuse(
+                path,
+                f"refused: {name} has {rows:,} rows (limit {MAX_ROWS:,} per sheet); "
+                "a workbook to fill in needs far fewer",
+            )
 
 
 def _refuse(path: Path, why: str) -> InvalidFileError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -10,7 +11,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from maturity.core.assessment import Assessment, parse_period, parse_unit
 from maturity.core.errors import MaturityError
 from maturity.core.framework import Framework
-from maturity.files.output import write_with
+from maturity.files.output import write_atomic
 from maturity.files.workbook.domain_sheet import write_domain_sheet
 from maturity.files.workbook.instructions import INSTRUCTIONS, write_instructions
 from maturity.files.workbook.meta import META, MetaRows
@@ -40,7 +41,11 @@ def write_workbook(
             f"the assessment to pre-fill from is for '{prefill.framework_id}', not '{fw.id}'"
         )
     wb = build_workbook(fw, unit, period, prefill)
-    write_with(path, wb.save, force)
+    # Saved in memory first (a workbook is tens of KB): openpyxl's zip writer, failing on
+    # a full disk, raises again when it is collected, and that traceback reaches the screen.
+    data = io.BytesIO()
+    wb.save(data)
+    write_atomic(path, data.getvalue(), force)
 
 
 def build_workbook(
