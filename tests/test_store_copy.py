@@ -33,12 +33,30 @@ def digests_of(url: str) -> dict[str, TableDigest]:
 
 @pytest.fixture
 def sqlite_store(tmp_path: Path) -> str:
-    """The first release's store, upgraded, with one more unit: five versions, one revised."""
+    """The first release's store, upgraded, with one more unit: five versions, one revised;
+    and a staff consultation of two responses, one of them corrected in review."""
     db = tmp_path / "source.db"
     shutil.copyfile(V1_STORE, db)
     assert run("store", "upgrade", "--store", str(db))[0] == 0
     path = write(tmp_path / "in", "parks.yaml", unit="City Council/Parks")
     assert run("import", str(path), "--store", str(db))[0] == 0
+    survey = tmp_path / "survey.csv"
+    survey.write_text(
+        "ID,Answer\nr1,Clear routes to promotion for Black staff\n"
+        "r2,Leaders who talk about race openly\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("consult", "import", str(survey), "--name", "staff", "--text-column",
+                       "Answer", "--id-column", "ID", "--store", str(db))  # fmt: skip
+    assert code == 0, err
+    review = tmp_path / "review.csv"
+    review.write_text(
+        "response_id,text,suggested,criteria\nr1,,,leadership.executive-sponsor\nr2,,,\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("consult", "apply", "staff", str(review), "--framework", "edi-maturity",
+                       "--store", str(db))  # fmt: skip
+    assert code == 0, err
     return str(db)
 
 
@@ -49,10 +67,11 @@ def test_copy_to_postgresql_and_back_keeps_every_hash(
     code, out, err = run("store", "copy", sqlite_store, store_url)
     assert code == 0, err
     assert out == (
-        f"copied {sqlite_store} to {display_name(store_url)}: rows: frameworks 1, meta 1, "
-        "moderations 0, review_steps 0, unit_changes 0, units 4, web_audit 0, web_drafts 0, "
-        "web_files 0, web_sign_in_failures 0, web_units 0, web_users 0, assessment_versions 6, "
-        "submissions 4, web_evidence 0\n"
+        f"copied {sqlite_store} to {display_name(store_url)}: rows: consultations 1, "
+        "frameworks 1, meta 1, moderations 0, review_steps 0, unit_changes 0, units 4, "
+        "web_audit 0, web_drafts 0, web_files 0, web_sign_in_failures 0, web_units 0, "
+        "web_users 0, assessment_versions 6, consultation_corrections 1, "
+        "consultation_responses 2, submissions 4, web_evidence 0\n"
         "checked: every table's row count and content hash match the source's\n"
     )
     back = str(tmp_path / "back.db")
@@ -141,7 +160,9 @@ def test_backup_while_an_importer_writes(sqlite_store: str, tmp_path: Path) -> N
             target = tmp_path / f"backup-{len(backups)}.db"
             code, out, err = run("store", "backup", str(target), "--store", sqlite_store)
             assert code == 0, err
-            assert out.startswith(f"backed up {sqlite_store} to {target}: rows: frameworks 1, ")
+            assert out.startswith(
+                f"backed up {sqlite_store} to {target}: rows: consultations 1, frameworks 1, "
+            )
             backups.append(target)
     finally:
         _, err = importer.communicate(timeout=120)

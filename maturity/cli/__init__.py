@@ -42,6 +42,7 @@ COMMANDS = {
     "serve": "maturity.cli.serve:serve",
     "user": "maturity.cli.serve:user_group",
     "crosswalk": "maturity.cli.crosswalk:crosswalk_command",
+    "consult": "maturity.cli.consult:consult_group",
 }
 
 

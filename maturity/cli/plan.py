@@ -128,6 +128,11 @@ def plan_group() -> None:
     is_flag=True,
     help="Show in the summary the fewest moves that bring every domain to its target.",
 )
+@click.option(
+    "--consultation",
+    metavar="NAME",
+    help="A staff consultation in the store: each item says how many responses raised it.",
+)
 @click.option("--force", is_flag=True, help="Replace output files that already exist.")
 def plan_command(
     paths: tuple[Path, ...],
@@ -146,6 +151,7 @@ def plan_command(
     framework: str | None,
     to_band: str | None,
     to_target: bool,
+    consultation: str | None,
     force: bool,
 ) -> None:
     """Write the action plan that closes each unit's gaps to its targets.
@@ -178,6 +184,9 @@ def plan_command(
     the framework's own scoring rule, and the projected score.
 
     To track progress, save the plan as YAML and see `maturity plan update --help`.
+
+    With --consultation, each item also says how many staff responses raised its
+    criterion (see `maturity consult --help`).
 
     \b
     Targets file:
@@ -236,12 +245,14 @@ def plan_command(
         refuse_inputs(path, inputs)
         check_writable(path, force)
 
+    raised = _raised(store_url, consultation, [fw for _, _, fw in jobs]) if consultation else {}
     for path, assessment, fw in jobs:
         targets = _targets(fw, target_level, targets_file)
         config = PlanConfig(
             drafted_on=day,
             organisation=organisation or assessment.unit.split("/")[0],
             horizon_months=horizon,
+            staff_responses=raised.get(fw.id),
         )
         goal = ("band", to_band) if to_band else ("target", "") if to_target else None
         pages = _write(
@@ -289,6 +300,22 @@ def _from_store(
             raise InvalidFileError([f"{wanted} {period}: {p.message}" for p in problems])
         result.append((assessment, fw))
     return result
+
+
+def _raised(url: str, name: str, frameworks: list[Framework]) -> dict[str, dict[str, int]]:
+    """For each framework: how many responses of the consultation raise each criterion."""
+    from maturity.core.consultation.analysis import map_responses, raised_counts
+    from maturity.store import open_store
+
+    found: dict[str, dict[str, int]] = {}
+    with open_store(url) as store:
+        consultation = store.consultation(name)
+        for fw in frameworks:
+            if fw.id not in found:
+                corrections = store.corrections(name, fw.id)
+                mapped = map_responses(fw, consultation.responses, corrections)
+                found[fw.id] = dict(raised_counts(mapped))
+    return found
 
 
 def _targets(fw: Framework, level: str | None, path: Path | None) -> Targets:

@@ -316,6 +316,17 @@ class Criterion(Model):
             "Charter pledge 2: ...`) and must exist; other text is kept as it is."
         ),
     )
+    keywords: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
+        default_factory=list,
+        description=(
+            "Optional words and phrases staff might use for this criterion, e.g. `promotion`. "
+            "`maturity consult map` matches consultation responses on them as well as on the "
+            "criterion's text."
+        ),
+        # Left out of dumps when empty, so frameworks without keywords keep the canonical
+        # JSON (and the hash) the store recorded before this field existed.
+        exclude_if=lambda keywords: not keywords,
+    )
     metric: Metric | None = Field(
         default=None,
         description="Optional quantitative metric; when a value is recorded it sets the level.",

@@ -75,6 +75,12 @@ class PlanItem(Model):
     current: Text = Field(description="The level id the unit is at.")
     target: Text = Field(description="The target level id.")
     lacks_evidence: bool = Field(default=False, description="Whether the claim lacked evidence.")
+    staff_responses: int | None = Field(
+        default=None,
+        ge=0,
+        description="How many staff consultation responses raised the criterion, if one was used.",
+        exclude_if=lambda n: n is None,  # plans drafted without a consultation stay as they were
+    )
     updates: list[Update] = Field(
         default_factory=list, description="Progress updates, oldest first."
     )
@@ -99,6 +105,13 @@ class PlanConfig(Model):
     drafted_on: date = Field(description="The plan's date.", strict=False)
     organisation: Text = Field(description="The organisation named on the plan.")
     horizon_months: int = Field(default=24, ge=4, le=120, description="The plan's horizon.")
+    staff_responses: dict[str, int] | None = Field(
+        default=None,
+        description=(
+            "Staff consultation responses raising each criterion, by `domain.criterion`; "
+            "None when the plan uses no consultation."
+        ),
+    )
 
 
 class ActionPlan(Model):
@@ -197,6 +210,7 @@ def draft_item(
         actions += response.actions
     if not measures:
         measures.append(criterion.descriptors[outcome_level])
+    raised = config.staff_responses
     return PlanItem(
         ref=gap.ref,
         desired_outcome=criterion.descriptors[outcome_level],
@@ -211,6 +225,7 @@ def draft_item(
         current=gap.current,
         target=gap.target,
         lacks_evidence=gap.lacks_evidence,
+        staff_responses=None if raised is None else raised.get(gap.ref, 0),
     )
 
 

@@ -10,6 +10,11 @@ a withdrawal is a version without content), the `review_steps` and `moderations`
 unit-period, the `units` the store knows, the `unit_changes` (renames and moves), and
 frameworks `registered` with `maturity framework add`. An `assessment_versions` row is
 then the merged result of a unit-period's current submissions, with moderation applied.
+
+Schema 4 adds the web application's tables (`web_*`). Schema 5 adds staff consultations
+(`maturity consult`, kept by `consultations.py`): `consultations`, their redacted
+`consultation_responses` (the original text never reaches the store), and officers'
+`consultation_corrections` to the mapping, per consultation and framework.
 """
 
 from __future__ import annotations
@@ -232,4 +237,41 @@ web_evidence_table = Table(
     Column("size", Integer),
     Column("added_by", String(320), nullable=False),
     Column("added_at", String(32), nullable=False),
+)
+
+consultations_table = Table(
+    "consultations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("period", String(7)),
+    Column("unit", String(1000)),
+    Column("source", String(1000), nullable=False),
+    Column("group_columns", Text, nullable=False),
+    Column("imported_at", String(32), nullable=False),
+    Column("imported_by", String(200)),
+    UniqueConstraint("name", name="uq_consultation_name"),
+)
+consultation_responses_table = Table(
+    "consultation_responses",
+    metadata,
+    Column("consultation_id", Integer, primary_key=True),
+    Column("response_id", String(200), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("groups", Text, nullable=False),
+    Column("redactions", Integer, nullable=False),
+    ForeignKeyConstraint(["consultation_id"], ["consultations.id"]),
+)
+consultation_corrections_table = Table(
+    "consultation_corrections",
+    metadata,
+    Column("consultation_id", Integer, primary_key=True),
+    Column("framework_id", String(64), primary_key=True),
+    Column("response_id", String(200), primary_key=True),
+    Column("criteria", Text, nullable=False),
+    Column("reviewed_at", String(32), nullable=False),
+    Column("reviewed_by", String(200)),
+    ForeignKeyConstraint(["consultation_id"], ["consultations.id"]),
 )

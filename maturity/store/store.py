@@ -2,14 +2,16 @@
 
 An edge module over SQLAlchemy 2 (Core, no ORM). `Store` is composed of the parts in
 the modules beside this one: `connection` (engine, retries, errors), `migrating`
-(schema version), `writing` (adding versions) and `reading` (history and scores),
+(schema version), `writing` (adding versions), `reading` (history and scores),
 `reviewing` (submissions, withdrawals, review steps, moderation), `registry` (frameworks
-registered with `maturity framework add`) and `units` (the unit tree, renames).
+registered with `maturity framework add`), `units` (the unit tree, renames) and
+`consultations` (staff consultations).
 """
 
 from __future__ import annotations
 
 from maturity.store.connection import DEFAULT_STORE, connect
+from maturity.store.consultations import Consulting
 from maturity.store.migrating import Migrating
 from maturity.store.reading import Reading
 from maturity.store.registry import Registry
@@ -17,7 +19,7 @@ from maturity.store.reviewing import Reviewing
 from maturity.store.units import Units
 
 
-class Store(Reviewing, Registry, Units, Reading, Migrating):
+class Store(Reviewing, Registry, Units, Reading, Consulting, Migrating):
     """An open store. Use `open_store`; close with `close()` or a `with` block."""
 
 
