@@ -45,6 +45,11 @@ def load_board(
         threshold=threshold,
         organisation=organisation,
         reviews=store.period_reviews(framework_id, period),
+        assessments=[
+            s.assessment
+            for s in store.assessments(period=period)
+            if s.info.framework_id == framework_id
+        ],
     )
 
 

@@ -30,9 +30,11 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from maturity.core import suppression
+from maturity.core.assessment import Assessment
 from maturity.core.benchmark import Row, Weighting, align, benchmark
 from maturity.core.errors import MaturityError
 from maturity.core.framework import NOT_APPLICABLE, Direction, Framework, Metric, Unit
+from maturity.core.insight import UnitInsight, insights
 from maturity.core.plan import format_number
 from maturity.core.review import ModerationRecord, ReviewStep, UnitReview, unit_review
 from maturity.core.scoring import Score
@@ -234,6 +236,14 @@ class BoardPack(Model):
         default_factory=list,
         description="Each assessed unit's review, moderation and carried-over answers.",
     )
+    insight: list[UnitInsight] = Field(
+        default_factory=list,
+        description="Each assessed unit's confidence indicator and lens x domain levels.",
+    )
+    lens_names: dict[str, str] = Field(
+        default_factory=dict, description="The framework's lenses, by id; empty without."
+    )
+    lens_rule: str = Field(default="report", description="The framework's `lens_rule`.")
 
 
 def _movement(fw: Framework, change: float | None, had_before: bool) -> Movement:
@@ -456,12 +466,15 @@ def build_board(
     threshold: int = suppression.DEFAULT_THRESHOLD,
     organisation: str | None = None,
     reviews: Mapping[str, tuple[Sequence[ReviewStep], Sequence[ModerationRecord]]] | None = None,
+    assessments: Sequence[Assessment] | None = None,
 ) -> BoardPack:
     """The board pack for `period` from one framework's current scores in every period.
 
     Scores for metric criteria must carry their criteria (`Store.scores(with_criteria=True)`).
     With `reviews` (unit -> its review steps and moderation records for `period`), each
     assessed unit shows its review status, and units not yet validated are marked.
+    With `assessments` (the period's), units rated through the framework's lenses show
+    their lens x domain levels.
     """
     if threshold < 1:
         raise MaturityError(f"the suppression threshold must be 1 or more, not {threshold}")
@@ -531,6 +544,15 @@ def build_board(
         headlines=_headlines(fw, rows, dist, period),
         warnings=[*warnings, *bench.warnings, *review_warnings],
         reviews=notes,
+        insight=insights(
+            sorted(now, key=lambda s: tuple(s.unit.split("/"))),
+            frameworks,
+            {r.unit: r.label for r in rows},
+            assessments,
+            threshold,
+        ),
+        lens_names=fw.lens_names,
+        lens_rule=fw.scoring.lens_rule.value,
     )
 
 
