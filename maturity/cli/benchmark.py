@@ -194,7 +194,7 @@ def to_json(result: Benchmark, findings: Findings) -> str:
 def _targets(path: Path | None, frameworks: list[Framework]) -> dict[str, str] | None:
     if path is None:
         return None
-    from maturity.core.benchmark import version_key
+    from maturity.core.framework import version_key
     from maturity.files.targets import load_targets
 
     fw = max(frameworks, key=lambda f: version_key(f.version))

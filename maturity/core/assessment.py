@@ -4,8 +4,6 @@ An assessment is what one service team records for one period: a level per
 criterion, the evidence behind it, metric values and lead officers.
 """
 
-from __future__ import annotations
-
 import difflib
 import re
 from datetime import date
@@ -30,6 +28,8 @@ from maturity.core.framework import (
     Slug,
     Unit,
     is_empty,
+    new_dict,
+    new_list,
 )
 
 # A name is one line: no control characters (a newline in a name could forge lines in
@@ -76,7 +76,7 @@ class Response(Model):
         default=None, description="For metric criteria: the measured value, a number."
     )
     evidence: list[Evidence] = Field(
-        default_factory=list,
+        default_factory=new_list,
         max_length=limits.MAX_EVIDENCE_ITEMS,
         description=(
             f"The evidence behind the claim: texts or links (at most {limits.MAX_EVIDENCE_ITEMS} "
@@ -87,13 +87,14 @@ class Response(Model):
     owner: Name | None = Field(default=None, description="The lead officer for this criterion.")
     service_area: Name | None = Field(default=None, description="The lead service area.")
     actions: list[Text] = Field(
-        default_factory=list, description="Actions the team adds to the framework's suggestions."
+        default_factory=new_list,
+        description="Actions the team adds to the framework's suggestions.",
     )
     moderated: Moderation | None = Field(
         default=None, description="A moderator's level that overrides the claim."
     )
     lenses: dict[Slug, str] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         exclude_if=is_empty,
         description=(
             "Optional level per lens the framework declares, e.g. `{race: embedded, disability: "
@@ -201,13 +202,13 @@ class Assessment(Model):
         ),
     )
     responses: dict[str, Response] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description=(
             "Answers keyed by criterion id `domain.criterion`. Missing ones count as incomplete."
         ),
     )
     lens_people: dict[Slug, Annotated[int, Field(ge=0)]] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         exclude_if=is_empty,
         description=(
             "Optional: per lens id, how many people with that characteristic the lens ratings are "
@@ -217,7 +218,7 @@ class Assessment(Model):
     )
 
     out_of_scope: dict[str, Text] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description=(
             "Criteria (`domain.criterion`) or whole domains (`domain`) that do not apply to this "
             "unit, each with the reason. Like `not_applicable`, they leave the denominator; "
@@ -250,7 +251,7 @@ class Assessment(Model):
         return "/".join(parse_unit(value))
 
     @model_validator(mode="after")
-    def _not_too_much_text(self) -> Assessment:
+    def _not_too_much_text(self) -> "Assessment":
         total = 0
         for ref, r in self.responses.items():
             texts = [*r.evidence, *r.actions, r.notes or ""]

@@ -22,7 +22,6 @@ feeds them; the CLI renders them.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from maturity.core.assessment import Assessment, Response
 from maturity.core.errors import MaturityError
-from maturity.core.framework import Framework, Rule
+from maturity.core.framework import Framework, Rule, version_key
 from maturity.core.scoring import Score, score
 
 
@@ -119,11 +118,6 @@ class _Entry:
     rolled_up: bool = False
     units: int = 1
     extra: dict[str, object] = field(default_factory=dict)
-
-
-def version_key(version: str) -> tuple[tuple[int, str], ...]:
-    """Order versions naturally: 1.9 before 1.10."""
-    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in re.split(r"[.\-]", version))
 
 
 def align(

@@ -6,8 +6,6 @@ it), and leaving a criterion out never raises a score: an unanswered criterion
 counts at the lowest level and shows as incompleteness.
 """
 
-from __future__ import annotations
-
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,7 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from maturity.core.assessment import Assessment, Moderation, Response
 from maturity.core.errors import MaturityError
-from maturity.core.framework import NOT_APPLICABLE, Framework, LensRule, MergeRule, Rule
+from maturity.core.framework import (
+    NOT_APPLICABLE,
+    Framework,
+    LensRule,
+    MergeRule,
+    Rule,
+    new_list,
+)
 
 
 class Result(BaseModel):
@@ -115,7 +120,7 @@ class Score(Result):
     domains: list[DomainScore]
     criteria: list[CriterionScore]
     groups: list[GroupScore] = Field(
-        default_factory=list, description="Groups of domains, when the framework has them."
+        default_factory=new_list, description="Groups of domains, when the framework has them."
     )
 
     def domain(self, domain_id: str) -> DomainScore:

@@ -17,9 +17,8 @@ from pathlib import Path
 from maturity import __version__
 from maturity.core import framework as framework_module
 from maturity.core.assessment import Assessment
-from maturity.core.benchmark import version_key
 from maturity.core.errors import MaturityError, shown
-from maturity.core.framework import Framework
+from maturity.core.framework import Framework, version_key
 from maturity.files.framework_check import load_framework_file
 
 _PACKAGE = Path(__file__).resolve().parent.parent
