@@ -4,6 +4,10 @@ An assessment is what one service team records for one period: a level per
 criterion, the evidence behind it, metric values and lead officers.
 """
 
+# Unlike the other modules, no `from __future__ import annotations`: the models here are
+# built on every command's start, and pydantic would evaluate each annotation from a string
+# (bench/bench_score.py measures the start-up).
+
 import difflib
 import re
 from datetime import date

@@ -6,6 +6,10 @@ and the JSON Schema come from here), unknown keys are refused, and the
 cross-field rules below talk to the person editing the file.
 """
 
+# Unlike the other modules, no `from __future__ import annotations`: the models here are
+# built on every command's start, and pydantic would evaluate each annotation from a string
+# (bench/bench_score.py measures the start-up).
+
 import itertools
 import re
 from enum import StrEnum

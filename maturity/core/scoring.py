@@ -6,6 +6,10 @@ it), and leaving a criterion out never raises a score: an unanswered criterion
 counts at the lowest level and shows as incompleteness.
 """
 
+# Unlike the other modules, no `from __future__ import annotations`: the models here are
+# built on every command's start, and pydantic would evaluate each annotation from a string
+# (bench/bench_score.py measures the start-up).
+
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
