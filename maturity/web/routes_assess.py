@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from maturity.core.framework import Framework
+from maturity.core.review import ReviewError
 from maturity.store import accounts, drafts
 from maturity.store.accounts import Role, User
 from maturity.store.drafts import Draft, StaleError
@@ -80,7 +81,7 @@ async def my_assessments(request: Request) -> Response:
                     "unit": unit,
                     "period": draft.period,
                     "draft": draft,
-                    "status": workflow.STATUSES[draft.status],
+                    "status": workflow.STATUSES[workflow.review_status(store, draft)],
                     "completeness": round(result.overall.completeness * 100),
                 }
             )
@@ -127,8 +128,9 @@ async def task_list(request: Request) -> Response:
             "draft": draft,
             "fw": fw,
             "states": domain_states(fw, draft),
-            "status": workflow.STATUSES[draft.status],
-            "editable": workflow.editable(draft),
+            "status": workflow.STATUSES[workflow.review_status(store_of(request), draft)],
+            "returned": workflow.returned_comment(store_of(request), draft),
+            "editable": workflow.editable(store_of(request), draft),
         },
     )
 
@@ -177,7 +179,7 @@ def domain_page(
             "count": len(fw.domains),
             "errors": page.errors,
             "version": stale.current.version if stale else draft.version,
-            "editable": workflow.editable(draft),
+            "editable": workflow.editable(store_of(request), draft),
         },
         status,
     )
@@ -200,7 +202,7 @@ async def domain_post(request: Request) -> Response:
     domain = next((d for d in fw.domains if d.id == domain_id), None)
     if domain is None:
         raise HTTPException(404)
-    if not workflow.editable(draft):
+    if not workflow.editable(store_of(request), draft):
         raise HTTPException(409, "This assessment has been submitted; it cannot be changed now.")
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     assessment, page = forms.read_domain(fw, domain, draft.assessment, fields)
@@ -279,7 +281,7 @@ def check_page(request: Request, draft: Draft, submitting: bool = False) -> Resp
             "levels": {lv.id: lv.name for lv in fw.levels} | {"not_applicable": "Not applicable"},
             "field_id": forms.field_id,
             "problems": problems,
-            "editable": workflow.editable(draft),
+            "editable": workflow.editable(store_of(request), draft),
             "errors": problems if submitting else [],
         },
         400 if submitting and problems else 200,
@@ -291,7 +293,7 @@ async def submit(request: Request) -> Response:
     draft = draft_for(request, user)
     store = store_of(request)
     fw = workflow.framework(store, draft.framework)
-    if not workflow.editable(draft):
+    if not workflow.editable(store, draft):
         raise HTTPException(409, "This assessment has already been submitted.")
     if unfinished(fw, draft):
         return check_page(request, draft, submitting=True)
@@ -300,9 +302,11 @@ async def submit(request: Request) -> Response:
     except ValueError:
         raise HTTPException(400, "The form is missing its version; reload the page.") from None
     try:
-        drafts.save_draft(store, draft.id, version, user.email, "submit", status=workflow.SUBMITTED)
+        workflow.submit(store, draft, fw, user.email, version)
     except StaleError as exc:
         raise HTTPException(409, f"{exc}. Check your answers again, then submit.") from None
+    except ReviewError as exc:
+        raise HTTPException(409, f"{exc}. Reload the page.") from None
     return redirect(
         "/assessments", f"{draft.unit} {draft.period} is submitted for moderation.", request
     )

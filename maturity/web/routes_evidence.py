@@ -81,7 +81,7 @@ def register_page(
             "errors": errors or [],
             "evidence": drafts.evidence_for(store, draft.id),
             "kinds": KINDS,
-            "may_add": user.role in WRITERS and workflow.editable(draft),
+            "may_add": user.role in WRITERS and workflow.editable(store, draft),
         },
         status,
     )
@@ -96,7 +96,7 @@ async def add(request: Request) -> Response:
     draft = draft_for(request, user)
     store = store_of(request)
     fw = workflow.framework(store, draft.framework)
-    if not workflow.editable(draft):
+    if not workflow.editable(store, draft):
         raise HTTPException(
             409, "This assessment has been submitted; add evidence when it is returned."
         )

@@ -1,9 +1,12 @@
 """The review workflow as the web uses it: statuses, who may do what when, and scoring.
 
-One place, so that it can move onto the store's review API when that lands: the rest
-of the web layer asks this module, never the tables, what an assessment's status
-allows. Scores come from the core (`score`); validated assessments become versions
-in the store (`Store.add`), where the board and the reports read them.
+The status of a unit-period is the store's review status (`Store.review_steps`), the
+same one `maturity history`, `maturity benchmark --status` and the board pack read:
+submitting from the web stores the answers as the submitter's own submission
+(`Store.add`, respondent = the user's email) and records a `submitted` step; a
+moderator's level is a `ModerationRecord` (`Store.moderate`); returning and validating
+are review steps. The web draft is only the team's working copy of its answers; its
+status column mirrors the store's for the audit log. Scores come from the core.
 """
 
 from __future__ import annotations
@@ -14,15 +17,12 @@ from functools import lru_cache
 from maturity.core.assessment import Assessment, Response, parse_period
 from maturity.core.errors import MaturityError
 from maturity.core.framework import Framework
+from maturity.core.review import ModerationRecord, ReviewError, apply_moderation, status_of
+from maturity.core.review import Status as Step
 from maturity.core.scoring import Score, score
 from maturity.store import drafts
 from maturity.store.drafts import Draft, Evidence
 from maturity.store.store import Store
-
-IN_PROGRESS = "in_progress"
-SUBMITTED = "submitted"
-RETURNED = "returned"
-VALIDATED = "validated"
 
 
 @dataclass(frozen=True)
@@ -32,21 +32,46 @@ class Status:
 
 
 STATUSES = {
-    IN_PROGRESS: Status("In progress", "light-blue"),
-    SUBMITTED: Status("Submitted", "blue"),
-    RETURNED: Status("Returned", "orange"),
-    VALIDATED: Status("Validated", "green"),
+    Step.DRAFT: Status("In progress", "light-blue"),
+    Step.SUBMITTED: Status("Submitted", "blue"),
+    Step.RETURNED: Status("Returned", "orange"),
+    Step.VALIDATED: Status("Validated", "green"),
+    Step.APPROVED: Status("Approved", "green"),
 }
 NOT_STARTED = Status("Not yet started", "grey")
 
 
-def editable(draft: Draft) -> bool:
+def framework_id(draft: Draft) -> str:
+    return draft.framework.partition("@")[0]
+
+
+def review_status(store: Store, draft: Draft) -> Step:
+    """The unit-period's status in the store's review workflow (draft before any step)."""
+    steps = store.review_steps(framework_id(draft), draft.unit, draft.period)
+    return status_of([s.step for s in steps])
+
+
+def returned_comment(store: Store, draft: Draft) -> str | None:
+    """The moderator's comment when the unit-period stands returned, else None."""
+    steps = store.review_steps(framework_id(draft), draft.unit, draft.period)
+    if steps and steps[-1].step.status is Step.RETURNED:
+        return steps[-1].step.comment
+    return None
+
+
+def editable(store: Store, draft: Draft) -> bool:
     """Whether the team may change its answers: before submitting, or once returned."""
-    return draft.status in (IN_PROGRESS, RETURNED)
+    return review_status(store, draft) in (Step.DRAFT, Step.RETURNED)
 
 
-def moderatable(draft: Draft) -> bool:
-    return draft.status == SUBMITTED
+def moderatable(store: Store, draft: Draft) -> bool:
+    return review_status(store, draft) is Step.SUBMITTED
+
+
+def moderated(store: Store, draft: Draft) -> Assessment:
+    """The draft's answers with the store's moderation records beside them."""
+    records = store.moderations(framework_id(draft), draft.unit, draft.period)
+    return apply_moderation(draft.assessment, records)
 
 
 @lru_cache(maxsize=16)
@@ -138,13 +163,69 @@ def start(store: Store, unit: str, period: str, fw: Framework, by: str, carry_ov
     return drafts.create_draft(store, assessment, fw.ref, set(responses), by)
 
 
-def validate(store: Store, draft: Draft, fw: Framework, by: str) -> Draft:
-    """Validate a submitted draft: it becomes the unit-period's current version in the store."""
-    if not moderatable(draft):
-        raise MaturityError("only a submitted assessment can be validated")
+def submit(store: Store, draft: Draft, fw: Framework, by: str, version: int) -> Draft:
+    """Submit the draft: the answers (with the evidence register) become `by`'s own
+    submission in the store, and the unit-period gets a `submitted` review step.
+
+    The draft save comes first and names the version the user checked, so of two
+    concurrent submits only one goes on (`StaleError` for the other).
+    """
+    if not editable(store, draft):
+        raise ReviewError("this assessment has already been submitted")
+    saved = drafts.save_draft(store, draft.id, version, by, "submit", status=Step.SUBMITTED.value)
     evidence = drafts.evidence_for(store, draft.id)
     assessment = with_register(draft.assessment, evidence).model_copy(
-        update={"submitted_by": draft.updated_by}
+        update={"respondent": by, "submitted_by": by}
     )
     store.add(assessment, fw, score(fw, assessment), source="web", by=by)
-    return drafts.save_draft(store, draft.id, draft.version, by, "validate", status=VALIDATED)
+    store.review(fw.id, draft.unit, draft.period, Step.SUBMITTED, by)
+    return saved
+
+
+def moderate(store: Store, draft: Draft, record: ModerationRecord) -> None:
+    """Record a moderator's level beside the team's answers (refused unless submitted)."""
+    if not moderatable(store, draft):
+        raise ReviewError("only a submitted assessment can be moderated")
+    store.moderate(framework_id(draft), draft.unit, draft.period, record)
+    _mirror(store, draft.id, record.moderator, f"moderate {record.criterion}", None, None)
+
+
+def return_to_team(store: Store, draft: Draft, by: str, comment: str) -> None:
+    """Return a submitted assessment to the team with a comment (a review step)."""
+    store.review(framework_id(draft), draft.unit, draft.period, Step.RETURNED, by, comment)
+    _mirror(store, draft.id, by, "return", Step.RETURNED, comment)
+
+
+def validate(store: Store, draft: Draft, by: str) -> None:
+    """Validate a submitted unit-period: a `validated` review step on its current result.
+
+    The store takes the step under the unit-period's lock and checks it against the
+    steps before it, so of two moderators validating at once the second is refused
+    (`ReviewError`), and a step taken since the page was opened is never skipped.
+    """
+    store.review(framework_id(draft), draft.unit, draft.period, Step.VALIDATED, by)
+    _mirror(store, draft.id, by, "validate", Step.VALIDATED, None)
+
+
+def _mirror(
+    store: Store, draft_id: int, by: str, action: str, status: Step | None, comment: str | None
+) -> None:
+    """Copy a review step onto the draft, for its audit log entry; retried when someone
+    saved the draft in between (the step itself is already recorded in the store)."""
+    for _ in range(3):
+        current = drafts.get_draft(store, draft_id)
+        if current is None:
+            return
+        try:
+            drafts.save_draft(
+                store,
+                draft_id,
+                current.version,
+                by,
+                action,
+                status=status.value if status else None,
+                comment=comment,
+            )
+            return
+        except drafts.StaleError:
+            continue

@@ -185,6 +185,59 @@ def test_submit_moderate_return_and_validate(app: Starlette, sign_in: SignIn) ->
     assert moderated.by == "moderator@example.org"
     board = sign_in("board@example.org").get("/board?period=2026/27").text
     assert "Housing Services" in board
+    # The store's review workflow holds it all, as the CLI reads it.
+    store: Store = app.state.store
+    fw_id = stored[0].info.framework_id
+    subs = store.submissions(fw_id, HOUSING, "2026/27", all_versions=True)
+    # Submitted again unchanged after the return: still the one submission.
+    assert [(s.respondent, s.version, s.source) for s in subs] == [
+        ("housing@example.org", 1, "web")
+    ]
+    steps = [
+        (s.step.status.value, s.step.by) for s in store.review_steps(fw_id, HOUSING, "2026/27")
+    ]
+    assert steps == [
+        ("submitted", "housing@example.org"),
+        ("returned", "moderator@example.org"),
+        ("submitted", "housing@example.org"),
+        ("validated", "moderator@example.org"),
+    ]
+    assert store.review_steps(fw_id, HOUSING, "2026/27")[1].step.comment == "Add the policy"
+    (record,) = store.moderations(fw_id, HOUSING, "2026/27")
+    assert (record.criterion, record.level, record.moderator) == (
+        REF,
+        "developing",
+        "moderator@example.org",
+    )
+    assert store.review_statuses(fw_id)[(HOUSING, "2026/27")].value == "validated"
+    # The moderation queue and the team's page read the same status.
+    assert "Validated" in team.get("/assessments").text
+    actions = [e.action for e in accounts.audit_log(store)]
+    assert {"submit", "return", "validate", f"moderate {REF}"} <= set(actions)
+
+
+def test_a_second_validation_is_refused_not_recorded_twice(app: Starlette, sign_in: SignIn) -> None:
+    team = sign_in("housing@example.org")
+    draft = start_housing(team, period="2026/27")
+    _answer_everything(app, draft, "housing@example.org")
+    check = team.get(f"/assessments/{draft}/check").text
+    team.post(
+        f"/assessments/{draft}/submit", data={"csrf_token": csrf(check), "version": version(check)}
+    )
+    # Two moderators open the page at the same time; both press Validate.
+    first, second = sign_in("moderator@example.org"), sign_in("admin@example.org")
+    pages = [first.get(f"/moderation/{draft}").text, second.get(f"/moderation/{draft}").text]
+    data = [{"csrf_token": csrf(p), "version": version(p)} for p in pages]
+    assert first.post(f"/moderation/{draft}/validate", data=data[0]).status_code == 303
+    refused = second.post(f"/moderation/{draft}/validate", data=data[1])
+    assert refused.status_code == 409
+    assert "cannot go from validated to validated" in refused.text
+    store: Store = app.state.store
+    saved = store.assessments(unit=HOUSING, period="2026/27")
+    steps = store.review_steps(saved[0].info.framework_id, HOUSING, "2026/27")
+    assert [s.step.status.value for s in steps] == ["submitted", "validated"]
+    # A validated assessment cannot be changed or moderated any more.
+    assert _save(team, draft, {f"level:{REF}": "developing"}).status_code == 409  # type: ignore[attr-defined]
 
 
 def test_evidence_files_are_checked_by_content_and_kept_by_hash(
