@@ -26,7 +26,12 @@ MODERATORS = (Role.MODERATOR, Role.ADMIN)
 async def queue(request: Request) -> Response:
     user = require(request, *MODERATORS)
     store = store_of(request)
-    mine = [d for d in drafts.all_drafts(store) if user.may_see(d.unit)]
+    mine: list[drafts.Draft] = []
+    seen: set[tuple[str, str, str]] = set()
+    for d in drafts.all_drafts(store):  # one row per unit-period, whoever's draft it is
+        if user.may_see(d.unit) and (d.unit, d.period, d.framework) not in seen:
+            seen.add((d.unit, d.period, d.framework))
+            mine.append(d)
     status = {d.id: workflow.review_status(store, d) for d in mine}
     return render(
         request,
@@ -47,8 +52,11 @@ def review_page(
     draft = draft_for(request, user)
     store = store_of(request)
     fw = workflow.framework(store, draft.framework)
-    evidence = drafts.evidence_for(store, draft.id)
-    shown = replace(draft, assessment=workflow.moderated(store, draft))
+    evidence = workflow.unit_period_evidence(store, draft)
+    merged = workflow.respondents(store, draft)
+    shown = replace(draft, assessment=workflow.moderated(store, draft, merged))
+    # The stored result when there is one: merged and moderated as the board will see it.
+    result = store.current_score(fw.id, draft.unit, draft.period)
     return render(
         request,
         "moderate.html",
@@ -57,10 +65,11 @@ def review_page(
             "draft": shown,
             "fw": fw,
             "evidence": evidence,
-            "score": workflow.score_draft(fw, shown, evidence),
+            "score": result or workflow.score_draft(fw, draft, evidence),
             "levels": {lv.id: lv.name for lv in fw.levels} | {"not_applicable": "Not applicable"},
             "status": workflow.STATUSES[workflow.review_status(store, draft)],
             "open": workflow.moderatable(store, draft),
+            "merged": merged,
             "errors": errors or [],
         },
         status,

@@ -5,8 +5,10 @@ same one `maturity history`, `maturity benchmark --status` and the board pack re
 submitting from the web stores the answers as the submitter's own submission
 (`Store.add`, respondent = the user's email) and records a `submitted` step; a
 moderator's level is a `ModerationRecord` (`Store.moderate`); returning and validating
-are review steps. The web draft is only the team's working copy of its answers; its
-status column mirrors the store's for the audit log. Scores come from the core.
+are review steps. Each contributor fills in their own draft (respondent = their email) and
+submits it as their own submission; the store merges the unit-period's submissions and
+keeps the spread per criterion. A draft's status column says only whether its
+respondent has submitted; everything else is the store's. Scores come from the core.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from functools import lru_cache
 from maturity.core.assessment import Assessment, Response, parse_period
 from maturity.core.errors import MaturityError
 from maturity.core.framework import Framework
+from maturity.core.respondents import Merged
 from maturity.core.review import ModerationRecord, ReviewError, apply_moderation, status_of
 from maturity.core.review import Status as Step
 from maturity.core.scoring import Score, score
@@ -51,6 +54,16 @@ def review_status(store: Store, draft: Draft) -> Step:
     return status_of([s.step for s in steps])
 
 
+def draft_status(store: Store, draft: Draft) -> Step:
+    """Where this respondent's answers stand: the unit-period's status once it is
+    returned, validated or approved; otherwise submitted when they have submitted, else
+    still a draft (another respondent's submission leaves theirs open)."""
+    shared = review_status(store, draft)
+    if shared in (Step.RETURNED, Step.VALIDATED, Step.APPROVED):
+        return shared
+    return Step.SUBMITTED if draft.status == Step.SUBMITTED.value else Step.DRAFT
+
+
 def returned_comment(store: Store, draft: Draft) -> str | None:
     """The moderator's comment when the unit-period stands returned, else None."""
     steps = store.review_steps(framework_id(draft), draft.unit, draft.period)
@@ -60,18 +73,40 @@ def returned_comment(store: Store, draft: Draft) -> str | None:
 
 
 def editable(store: Store, draft: Draft) -> bool:
-    """Whether the team may change its answers: before submitting, or once returned."""
-    return review_status(store, draft) in (Step.DRAFT, Step.RETURNED)
+    """Whether the answers may change: before their respondent submits, or once returned."""
+    return draft_status(store, draft) in (Step.DRAFT, Step.RETURNED)
+
+
+def mine(draft: Draft, email: str) -> bool:
+    """Whether these are `email`'s answers to change: their own, or a shared team draft."""
+    return draft.respondent in ("", email)
 
 
 def moderatable(store: Store, draft: Draft) -> bool:
     return review_status(store, draft) is Step.SUBMITTED
 
 
-def moderated(store: Store, draft: Draft) -> Assessment:
-    """The draft's answers with the store's moderation records beside them."""
+def respondents(store: Store, draft: Draft) -> Merged | None:
+    """The unit-period's current submissions merged, with each criterion's spread."""
+    return store.spread(framework_id(draft), draft.unit, draft.period)
+
+
+def moderated(store: Store, draft: Draft, merged: Merged | None) -> Assessment:
+    """What the moderator reviews: the submitted answers merged (this draft's own before
+    anything is submitted), with the store's moderation records beside them."""
     records = store.moderations(framework_id(draft), draft.unit, draft.period)
-    return apply_moderation(draft.assessment, records)
+    return apply_moderation(merged.assessment if merged else draft.assessment, records)
+
+
+def unit_period_evidence(store: Store, draft: Draft) -> list[Evidence]:
+    """Every respondent's evidence register for the draft's unit-period."""
+    key = (draft.unit, draft.period, draft.framework)
+    return [
+        entry
+        for other in drafts.all_drafts(store)
+        if (other.unit, other.period, other.framework) == key
+        for entry in drafts.evidence_for(store, other.id)
+    ]
 
 
 @lru_cache(maxsize=16)
@@ -135,21 +170,24 @@ def previous_period(period: str) -> str:
     return f"{year}/{(year + 1) % 100:02d}"
 
 
-def last_years_answers(store: Store, unit: str, period: str) -> Assessment | None:
-    """The unit's answers for the period before: its draft, else its current stored version."""
+def last_years_answers(store: Store, unit: str, period: str, by: str) -> Assessment | None:
+    """The unit's answers for the period before: `by`'s own draft, else a shared team
+    draft, else the unit's current stored result."""
     before = previous_period(period)
-    for draft in drafts.all_drafts(store):
-        if draft.unit == unit and draft.period == before:
+    found = [d for d in drafts.all_drafts(store) if d.unit == unit and d.period == before]
+    for draft in sorted(found, key=lambda d: d.respondent != by):
+        if mine(draft, by):
             return draft.assessment
     stored = store.assessments(unit=unit, period=before)
     return stored[0].assessment if stored else None
 
 
 def start(store: Store, unit: str, period: str, fw: Framework, by: str, carry_over: bool) -> int:
-    """Start a draft, from last year's answers (each marked as carried over) if asked."""
+    """Start `by`'s own draft, from last year's answers (each marked as carried over) if
+    asked."""
     responses: dict[str, Response] = {}
     if carry_over:
-        old = last_years_answers(store, unit, period)
+        old = last_years_answers(store, unit, period, by)
         if old is None:
             raise MaturityError(
                 f"{unit} has no answers for {previous_period(period)} to start from"
@@ -160,7 +198,7 @@ def start(store: Store, unit: str, period: str, fw: Framework, by: str, carry_ov
             if ref in fw.criteria and response.answered
         }
     assessment = Assessment(framework=fw.ref, unit=unit, period=period, responses=responses)
-    return drafts.create_draft(store, assessment, fw.ref, set(responses), by)
+    return drafts.create_draft(store, assessment, fw.ref, set(responses), by, respondent=by)
 
 
 def submit(store: Store, draft: Draft, fw: Framework, by: str, version: int) -> Draft:
@@ -175,10 +213,13 @@ def submit(store: Store, draft: Draft, fw: Framework, by: str, version: int) -> 
     saved = drafts.save_draft(store, draft.id, version, by, "submit", status=Step.SUBMITTED.value)
     evidence = drafts.evidence_for(store, draft.id)
     assessment = with_register(draft.assessment, evidence).model_copy(
-        update={"respondent": by, "submitted_by": by}
+        update={"respondent": draft.respondent or by, "submitted_by": by}
     )
     store.add(assessment, fw, score(fw, assessment), source="web", by=by)
-    store.review(fw.id, draft.unit, draft.period, Step.SUBMITTED, by)
+    # The first respondent's submission (or the first after a return) takes the step;
+    # later ones join the submitted unit-period, whose result is merged again.
+    if review_status(store, draft) is not Step.SUBMITTED:
+        store.review(fw.id, draft.unit, draft.period, Step.SUBMITTED, by)
     return saved
 
 
@@ -187,13 +228,13 @@ def moderate(store: Store, draft: Draft, record: ModerationRecord) -> None:
     if not moderatable(store, draft):
         raise ReviewError("only a submitted assessment can be moderated")
     store.moderate(framework_id(draft), draft.unit, draft.period, record)
-    _mirror(store, draft.id, record.moderator, f"moderate {record.criterion}", None, None)
+    _note(store, draft.id, record.moderator, f"moderate {record.criterion}", None)
 
 
 def return_to_team(store: Store, draft: Draft, by: str, comment: str) -> None:
     """Return a submitted assessment to the team with a comment (a review step)."""
     store.review(framework_id(draft), draft.unit, draft.period, Step.RETURNED, by, comment)
-    _mirror(store, draft.id, by, "return", Step.RETURNED, comment)
+    _note(store, draft.id, by, "return", comment)
 
 
 def validate(store: Store, draft: Draft, by: str) -> None:
@@ -204,14 +245,12 @@ def validate(store: Store, draft: Draft, by: str) -> None:
     (`ReviewError`), and a step taken since the page was opened is never skipped.
     """
     store.review(framework_id(draft), draft.unit, draft.period, Step.VALIDATED, by)
-    _mirror(store, draft.id, by, "validate", Step.VALIDATED, None)
+    _note(store, draft.id, by, "validate", None)
 
 
-def _mirror(
-    store: Store, draft_id: int, by: str, action: str, status: Step | None, comment: str | None
-) -> None:
-    """Copy a review step onto the draft, for its audit log entry; retried when someone
-    saved the draft in between (the step itself is already recorded in the store)."""
+def _note(store: Store, draft_id: int, by: str, action: str, comment: str | None) -> None:
+    """Note a review step on the draft (its comment), for the audit log entry; retried
+    when someone saved the draft in between (the step itself is already in the store)."""
     for _ in range(3):
         current = drafts.get_draft(store, draft_id)
         if current is None:
@@ -223,7 +262,6 @@ def _mirror(
                 current.version,
                 by,
                 action,
-                status=status.value if status else None,
                 comment=comment,
             )
             return

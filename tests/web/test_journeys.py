@@ -387,3 +387,57 @@ def test_an_admin_adds_a_framework_from_a_file_with_the_cli_checks(
     )
     assert reply.status_code == 400
     assert re.search(r'href="#framework_file">ours\.yaml:\d+: ', reply.text), reply.text
+
+
+def test_each_contributor_submits_their_own_answers_and_the_spread_shows(
+    app: Starlette, sign_in: SignIn
+) -> None:
+    store: Store = app.state.store
+    second = accounts.add_user(
+        store, "tenants@example.org", accounts.Role.CONTRIBUTOR, "City Council/Housing", "test"
+    )
+    accounts.set_password_hash(store, second.id, accounts.hash_password(PASSWORD), "test")
+    alice, bea = sign_in("housing@example.org"), sign_in("tenants@example.org")
+    mine, theirs = start_housing(alice, period="2026/27"), start_housing(bea, period="2026/27")
+    assert mine != theirs
+    # Each sees and changes only their own answers.
+    assert f"/assessments/{theirs}" not in alice.get("/assessments").text
+    refused = _save(alice, theirs, {f"level:{REF}": "developing"})
+    assert refused.status_code == 403  # type: ignore[attr-defined]
+    _answer_everything(app, mine, "housing@example.org")
+    _answer_everything(app, theirs, "tenants@example.org")
+    draft = drafts.get_draft(store, theirs)
+    assert draft is not None
+    fw = workflow.framework(store, draft.framework)
+    lower, agreed = fw.levels[1], fw.levels[2]  # _answer_everything claims the third level
+    answers = dict(draft.assessment.responses)
+    answers[REF] = answers[REF].model_copy(update={"level": lower.id})
+    changed = draft.assessment.model_copy(update={"responses": answers})
+    drafts.save_draft(store, theirs, draft.version, "tenants@example.org", "save", changed)
+    for client, draft in ((alice, mine), (bea, theirs)):
+        check = client.get(f"/assessments/{draft}/check").text
+        reply = client.post(
+            f"/assessments/{draft}/submit",
+            data={"csrf_token": csrf(check), "version": version(check)},
+        )
+        assert reply.status_code == 303, reply.text
+    fw_id = fw.id
+    subs = store.submissions(fw_id, HOUSING, "2026/27")
+    assert sorted(s.respondent for s in subs) == ["housing@example.org", "tenants@example.org"]
+    # One review step: the second submission joined the submitted unit-period.
+    steps = store.review_steps(fw_id, HOUSING, "2026/27")
+    assert [s.step.status.value for s in steps] == ["submitted"]
+    merged = store.spread(fw_id, HOUSING, "2026/27")
+    assert merged is not None
+    (differing,) = [c for c in merged.criteria if len(set(c.levels.values())) > 1]
+    assert differing.id == REF and differing.spread == 1
+    # The moderator and the team see where they disagree, and only there.
+    for page in (
+        sign_in("moderator@example.org").get(f"/moderation/{mine}").text,
+        alice.get(f"/assessments/{mine}").text,
+    ):
+        assert "Where the respondents disagree" in page
+        spread = page[page.index('id="spread"') :]
+        assert f"tenants@example.org: {lower.name}" in spread
+        assert f"housing@example.org: {agreed.name}" in spread
+        assert spread.count('scope="row"') == 1
