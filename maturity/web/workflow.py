@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from maturity.core.assessment import Assessment, Response, parse_period
 from maturity.core.errors import MaturityError
@@ -122,8 +123,8 @@ def framework(store: Store, ref: str) -> Framework:
     Kept once read: the store refuses a changed definition under the same version, so an
     `id@version` always means the same framework (parsing it costs more than a page).
     """
-    key = (id(store), ref)
-    known = _FRAMEWORKS.get(key)
+    kept = _FRAMEWORKS.setdefault(store, {})
+    known = kept.get(ref)
     if known is not None:
         return known
     framework_id, _, version = ref.partition("@")
@@ -134,11 +135,13 @@ def framework(store: Store, ref: str) -> Framework:
     if found is None:
         found = _catalog_framework(ref)
     elif version:  # a bare id's answer changes when a new version arrives: not kept
-        _FRAMEWORKS[key] = found
+        kept[ref] = found
     return found
 
 
-_FRAMEWORKS: dict[tuple[int, str], Framework] = {}
+# Per store object, weakly: keyed by `id(store)`, a store closed and freed (one per test)
+# could hand its id, and its frameworks, to the next store opened.
+_FRAMEWORKS: WeakKeyDictionary[Store, dict[str, Framework]] = WeakKeyDictionary()
 
 
 def score_draft(fw: Framework, draft: Draft, evidence: list[Evidence]) -> Score:
