@@ -154,3 +154,50 @@ def test_a_new_revision_is_written_after_the_head(
     assert f'\nrevision = "{head + 1:04d}"\n' in source
     assert f'\ndown_revision = "{head:04d}"\n' in source
     assert migrations_main(["new"]) == 2
+
+
+def test_web_drafts_with_evidence_upgrade_to_drafts_per_respondent(store_url: str) -> None:
+    """Revision 0005 rebuilds `web_drafts` on SQLite; the evidence pointing at its rows
+    (foreign keys on, as the store runs) and the drafts themselves are kept."""
+    url = store_url if "://" in store_url else f"sqlite:///{store_url}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        migrations.upgrade(conn, 0, to=4)
+        conn.execute(
+            text(
+                "INSERT INTO web_drafts (id, framework, unit, period, status, version, assessment,"
+                " carried, updated_at, updated_by) VALUES (7, 'edi-maturity@1.0', 'Housing',"
+                " '2025/26', 'in_progress', 3, '{}', '[]', 'now', 'team@example.org')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO web_evidence (draft_id, ref, kind, text, added_by, added_at)"
+                " VALUES (7, 'a.b', 'text', 'The policy', 'team@example.org', 'now')"
+            )
+        )
+    engine.dispose()
+    code, _, err = run("store", "upgrade", "--store", store_url)
+    assert code == 0, err
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        # The rebuilt tables are exactly the schema's, foreign keys included.
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+        drafts = conn.execute(text("SELECT id, unit, version, respondent FROM web_drafts")).all()
+        evidence = conn.execute(text("SELECT draft_id, text FROM web_evidence")).all()
+        # A second respondent's draft of the same unit-period is allowed now.
+        conn.execute(
+            text(
+                "INSERT INTO web_drafts (framework, unit, period, status, version, assessment,"
+                " carried, updated_at, updated_by, respondent) VALUES ('edi-maturity@1.0',"
+                " 'Housing', '2025/26', 'in_progress', 1, '{}', '[]', 'now', 'b@example.org',"
+                " 'b@example.org')"
+            )
+        )
+        conn.rollback()
+    engine.dispose()
+    assert [tuple(r) for r in drafts] == [(7, "Housing", 3, "")]
+    assert [tuple(r) for r in evidence] == [(7, "The policy")]

@@ -40,6 +40,8 @@ class Draft:
     comment: str | None
     updated_at: str
     updated_by: str
+    respondent: str = ""
+    """Whose answers these are (their email); '' for a team draft shared by everyone."""
 
 
 class StaleError(MaturityError):
@@ -66,6 +68,7 @@ def _draft(row: Any) -> Draft:
         comment=row.comment,
         updated_at=row.updated_at,
         updated_by=row.updated_by,
+        respondent=row.respondent,
     )
 
 
@@ -74,17 +77,29 @@ def _json(assessment: Assessment) -> str:
 
 
 def create_draft(
-    store: Store, assessment: Assessment, framework: str, carried: set[str], by: str
+    store: Store,
+    assessment: Assessment,
+    framework: str,
+    carried: set[str],
+    by: str,
+    respondent: str = "",
 ) -> int:
-    """Start a unit-period's draft; refuse a second one for the same unit and period."""
+    """Start a respondent's draft of a unit-period; refuse a second one of theirs."""
 
     def work(conn: Connection) -> int:
         d = drafts_table
         exists = conn.execute(
-            select(d.c.id).where((d.c.unit == assessment.unit) & (d.c.period == assessment.period))
+            select(d.c.id).where(
+                (d.c.unit == assessment.unit)
+                & (d.c.period == assessment.period)
+                & (d.c.respondent == respondent)
+            )
         ).first()
         if exists:
-            raise MaturityError(f"{assessment.unit} {assessment.period} has already been started")
+            whose = f" by {respondent}" if respondent else ""
+            raise MaturityError(
+                f"{assessment.unit} {assessment.period} has already been started{whose}"
+            )
         result = conn.execute(
             insert(d).values(
                 framework=framework,
@@ -96,6 +111,7 @@ def create_draft(
                 carried=json.dumps(sorted(carried)),
                 updated_at=now_text(),
                 updated_by=by,
+                respondent=respondent,
             )
         )
         new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
@@ -119,7 +135,8 @@ def get_draft(store: Store, draft_id: int) -> Draft | None:
 
 
 def all_drafts(store: Store) -> list[Draft]:
-    stmt = select(drafts_table).order_by(drafts_table.c.unit, drafts_table.c.period)
+    d = drafts_table
+    stmt = select(d).order_by(d.c.unit, d.c.period, d.c.respondent)
     return store._run(lambda conn: [_draft(r) for r in conn.execute(stmt)], write=False)
 
 

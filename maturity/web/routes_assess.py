@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from maturity.core.framework import Framework
+from maturity.core.review import ReviewError
 from maturity.store import accounts, drafts
 from maturity.store.accounts import Role, User
 from maturity.store.drafts import Draft, StaleError
@@ -27,8 +28,12 @@ def current_period(today: dt.date | None = None) -> str:
     return f"{year}/{(year + 1) % 100:02d}"
 
 
-def draft_for(request: Request, user: User) -> Draft:
-    """The draft in the path, if this user's units include it (403 otherwise, 404 if none)."""
+def draft_for(request: Request, user: User, write: bool = False) -> Draft:
+    """The draft in the path, if this user's units include it (403 otherwise, 404 if none).
+
+    To change it (`write`), it must also be the user's own answers or a shared team
+    draft; an admin may correct anyone's.
+    """
     try:
         draft_id = int(request.path_params["draft"])
     except ValueError:
@@ -38,7 +43,17 @@ def draft_for(request: Request, user: User) -> Draft:
         raise HTTPException(404)
     if not user.may_see(draft.unit):
         raise HTTPException(403)
+    if write and user.role is not Role.ADMIN and not workflow.mine(draft, user.email):
+        raise HTTPException(403, f"These are {draft.respondent}'s answers; start your own.")
     return draft
+
+
+def may_change(request: Request, draft: Draft) -> bool:
+    """Whether the signed-in user may change these answers now (whose, and their status)."""
+    user: User | None = getattr(request.state, "user", None)
+    if user is None or (user.role is not Role.ADMIN and not workflow.mine(draft, user.email)):
+        return False
+    return workflow.editable(store_of(request), draft)
 
 
 def domain_states(fw: Framework, draft: Draft) -> dict[str, str]:
@@ -68,7 +83,10 @@ async def my_assessments(request: Request) -> Response:
     rows: list[dict[str, Any]] = []
     by_unit: dict[str, list[Draft]] = {}
     for draft in drafts.all_drafts(store):
-        if user.may_see(draft.unit):
+        # Your own answers (and a shared team draft); an admin sees everyone's.
+        if user.may_see(draft.unit) and (
+            user.role is Role.ADMIN or workflow.mine(draft, user.email)
+        ):
             by_unit.setdefault(draft.unit, []).append(draft)
     period = current_period()
     for unit in sorted(set(units) | set(by_unit)):
@@ -80,11 +98,12 @@ async def my_assessments(request: Request) -> Response:
                     "unit": unit,
                     "period": draft.period,
                     "draft": draft,
-                    "status": workflow.STATUSES[draft.status],
+                    "whose": draft.respondent if draft.respondent != user.email else "",
+                    "status": workflow.STATUSES[workflow.draft_status(store, draft)],
                     "completeness": round(result.overall.completeness * 100),
                 }
             )
-    started = {(r["unit"], r["period"]) for r in rows}
+    started = {(r["unit"], r["period"]) for r in rows if workflow.mine(r["draft"], user.email)}
     startable = [u for u in units if (u, period) not in started]
     periods = [workflow.previous_period(period), period]
     return render(
@@ -127,8 +146,11 @@ async def task_list(request: Request) -> Response:
             "draft": draft,
             "fw": fw,
             "states": domain_states(fw, draft),
-            "status": workflow.STATUSES[draft.status],
-            "editable": workflow.editable(draft),
+            "status": workflow.STATUSES[workflow.draft_status(store_of(request), draft)],
+            "merged": workflow.respondents(store_of(request), draft),
+            "levels": {lv.id: lv.name for lv in fw.levels} | {"not_applicable": "Not applicable"},
+            "returned": workflow.returned_comment(store_of(request), draft),
+            "editable": may_change(request, draft),
         },
     )
 
@@ -177,7 +199,7 @@ def domain_page(
             "count": len(fw.domains),
             "errors": page.errors,
             "version": stale.current.version if stale else draft.version,
-            "editable": workflow.editable(draft),
+            "editable": may_change(request, draft),
         },
         status,
     )
@@ -192,7 +214,7 @@ async def domain_get(request: Request) -> Response:
 
 async def domain_post(request: Request) -> Response:
     user, form = await read_form(request, *TEAM)
-    draft = draft_for(request, user)
+    draft = draft_for(request, user, write=True)
     store = store_of(request)
     fw = workflow.framework(store, draft.framework)
     autosave = request.headers.get("x-autosave") == "1"
@@ -200,7 +222,7 @@ async def domain_post(request: Request) -> Response:
     domain = next((d for d in fw.domains if d.id == domain_id), None)
     if domain is None:
         raise HTTPException(404)
-    if not workflow.editable(draft):
+    if not workflow.editable(store, draft):
         raise HTTPException(409, "This assessment has been submitted; it cannot be changed now.")
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     assessment, page = forms.read_domain(fw, domain, draft.assessment, fields)
@@ -279,7 +301,7 @@ def check_page(request: Request, draft: Draft, submitting: bool = False) -> Resp
             "levels": {lv.id: lv.name for lv in fw.levels} | {"not_applicable": "Not applicable"},
             "field_id": forms.field_id,
             "problems": problems,
-            "editable": workflow.editable(draft),
+            "editable": may_change(request, draft),
             "errors": problems if submitting else [],
         },
         400 if submitting and problems else 200,
@@ -288,10 +310,10 @@ def check_page(request: Request, draft: Draft, submitting: bool = False) -> Resp
 
 async def submit(request: Request) -> Response:
     user, form = await read_form(request, *TEAM)
-    draft = draft_for(request, user)
+    draft = draft_for(request, user, write=True)
     store = store_of(request)
     fw = workflow.framework(store, draft.framework)
-    if not workflow.editable(draft):
+    if not workflow.editable(store, draft):
         raise HTTPException(409, "This assessment has already been submitted.")
     if unfinished(fw, draft):
         return check_page(request, draft, submitting=True)
@@ -300,9 +322,11 @@ async def submit(request: Request) -> Response:
     except ValueError:
         raise HTTPException(400, "The form is missing its version; reload the page.") from None
     try:
-        drafts.save_draft(store, draft.id, version, user.email, "submit", status=workflow.SUBMITTED)
+        workflow.submit(store, draft, fw, user.email, version)
     except StaleError as exc:
         raise HTTPException(409, f"{exc}. Check your answers again, then submit.") from None
+    except ReviewError as exc:
+        raise HTTPException(409, f"{exc}. Reload the page.") from None
     return redirect(
         "/assessments", f"{draft.unit} {draft.period} is submitted for moderation.", request
     )

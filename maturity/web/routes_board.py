@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
@@ -37,19 +38,22 @@ def load_pack(store: Store, framework_id: str, period: str) -> BoardPack:
     current score with its criteria, which a dashboard cannot afford on every request.
     """
     stamp = accounts.results_stamp(store)
-    key = (id(store), framework_id, period)
-    cached = _PACKS.get(key)
+    packs = _PACKS.setdefault(store, {})
+    key = (framework_id, period)
+    cached = packs.get(key)
     if cached is not None and cached[0] == stamp:
         return cached[1]
     scores = store.scores(framework_id, with_criteria=True)
     pack = build_board(scores, store.frameworks(framework_id), period)
-    if len(_PACKS) > 64:
-        _PACKS.clear()
-    _PACKS[key] = (stamp, pack)
+    if len(packs) > 64:
+        packs.clear()
+    packs[key] = (stamp, pack)
     return pack
 
 
-_PACKS: dict[tuple[int, str, str], tuple[int, BoardPack]] = {}
+# Kept per store object, weakly: keyed by `id(store)`, a freed store's id (and its board)
+# could be handed to the next store opened in the same process.
+_PACKS: WeakKeyDictionary[Store, dict[tuple[str, str], tuple[int, BoardPack]]] = WeakKeyDictionary()
 
 
 async def dashboard(request: Request) -> Response:
@@ -73,8 +77,9 @@ async def dashboard(request: Request) -> Response:
         for u in pack.units
         if not department or u.unit == department or u.unit.startswith(department + "/")
     ]
-    key = (id(store), accounts.results_stamp(store), framework_id, period, department)
-    tables = _TABLES.get(key)
+    kept = _TABLES.setdefault(store, {})
+    key = (accounts.results_stamp(store), framework_id, period, department)
+    tables = kept.get(key)
     if tables is None:
         env = request.app.state.templates
         tables = Markup(
@@ -90,9 +95,9 @@ async def dashboard(request: Request) -> Response:
                 }
             )
         )
-        if len(_TABLES) > 256:
-            _TABLES.clear()
-        _TABLES[key] = tables
+        if len(kept) > 256:
+            kept.clear()
+        kept[key] = tables
     return render(
         request,
         "board.html",
@@ -111,7 +116,7 @@ async def dashboard(request: Request) -> Response:
 
 
 # The rendered tables by (store, version of its results, framework, period, department).
-_TABLES: dict[tuple[int, int, str, str, str], Markup] = {}
+_TABLES: WeakKeyDictionary[Store, dict[tuple[int, str, str, str], Markup]] = WeakKeyDictionary()
 
 
 def _pdf(write: object) -> bytes:

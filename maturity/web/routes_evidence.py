@@ -19,7 +19,7 @@ from maturity.store import drafts
 from maturity.store.accounts import Role
 from maturity.web import security, workflow
 from maturity.web.app import read_form, redirect, render, require, store_of
-from maturity.web.routes_assess import draft_for
+from maturity.web.routes_assess import draft_for, may_change
 
 READERS = (Role.CONTRIBUTOR, Role.MODERATOR, Role.ADMIN)
 WRITERS = (Role.CONTRIBUTOR, Role.ADMIN)
@@ -81,7 +81,7 @@ def register_page(
             "errors": errors or [],
             "evidence": drafts.evidence_for(store, draft.id),
             "kinds": KINDS,
-            "may_add": user.role in WRITERS and workflow.editable(draft),
+            "may_add": user.role in WRITERS and may_change(request, draft),
         },
         status,
     )
@@ -93,10 +93,10 @@ async def register(request: Request) -> Response:
 
 async def add(request: Request) -> Response:
     user, form = await read_form(request, *WRITERS)
-    draft = draft_for(request, user)
+    draft = draft_for(request, user, write=True)
     store = store_of(request)
     fw = workflow.framework(store, draft.framework)
-    if not workflow.editable(draft):
+    if not workflow.editable(store, draft):
         raise HTTPException(
             409, "This assessment has been submitted; add evidence when it is returned."
         )

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from maturity.core.assessment import Moderation
-from maturity.core.assessment import Response as Answer
+from maturity.core.errors import MaturityError
+from maturity.core.review import ModerationRecord, ReviewError
+from maturity.core.review import Status as Step
 from maturity.store import drafts
 from maturity.store.accounts import Role
-from maturity.store.drafts import StaleError
 from maturity.web import workflow
 from maturity.web.app import read_form, redirect, render, require, store_of
 from maturity.web.routes_assess import draft_for
@@ -23,15 +26,21 @@ MODERATORS = (Role.MODERATOR, Role.ADMIN)
 async def queue(request: Request) -> Response:
     user = require(request, *MODERATORS)
     store = store_of(request)
-    mine = [d for d in drafts.all_drafts(store) if user.may_see(d.unit)]
+    mine: list[drafts.Draft] = []
+    seen: set[tuple[str, str, str]] = set()
+    for d in drafts.all_drafts(store):  # one row per unit-period, whoever's draft it is
+        if user.may_see(d.unit) and (d.unit, d.period, d.framework) not in seen:
+            seen.add((d.unit, d.period, d.framework))
+            mine.append(d)
+    status = {d.id: workflow.review_status(store, d) for d in mine}
     return render(
         request,
         "moderation_queue.html",
         {
             "title": "Moderation",
-            "waiting": [d for d in mine if d.status == workflow.SUBMITTED],
-            "others": [d for d in mine if d.status != workflow.SUBMITTED],
-            "statuses": workflow.STATUSES,
+            "waiting": [d for d in mine if status[d.id] is Step.SUBMITTED],
+            "others": [d for d in mine if status[d.id] is not Step.SUBMITTED],
+            "status": {i: workflow.STATUSES[s] for i, s in status.items()},
         },
     )
 
@@ -43,19 +52,24 @@ def review_page(
     draft = draft_for(request, user)
     store = store_of(request)
     fw = workflow.framework(store, draft.framework)
-    evidence = drafts.evidence_for(store, draft.id)
+    evidence = workflow.unit_period_evidence(store, draft)
+    merged = workflow.respondents(store, draft)
+    shown = replace(draft, assessment=workflow.moderated(store, draft, merged))
+    # The stored result when there is one: merged and moderated as the board will see it.
+    result = store.current_score(fw.id, draft.unit, draft.period)
     return render(
         request,
         "moderate.html",
         {
             "title": f"Moderate {draft.unit} {draft.period}",
-            "draft": draft,
+            "draft": shown,
             "fw": fw,
             "evidence": evidence,
-            "score": workflow.score_draft(fw, draft, evidence),
+            "score": result or workflow.score_draft(fw, draft, evidence),
             "levels": {lv.id: lv.name for lv in fw.levels} | {"not_applicable": "Not applicable"},
-            "status": workflow.STATUSES[draft.status],
-            "open": workflow.moderatable(draft),
+            "status": workflow.STATUSES[workflow.review_status(store, draft)],
+            "open": workflow.moderatable(store, draft),
+            "merged": merged,
             "errors": errors or [],
         },
         status,
@@ -66,15 +80,8 @@ async def review(request: Request) -> Response:
     return review_page(request)
 
 
-def _version(form: object) -> int:
-    try:
-        return int(str(form.get("version", "")))  # type: ignore[attr-defined]
-    except ValueError:
-        raise HTTPException(400, "The form is missing its version; reload the page.") from None
-
-
 async def moderate(request: Request) -> Response:
-    """Set (or clear) the moderated level of one criterion, with the reason."""
+    """Set the moderated level of one criterion, with the reason: a moderation record."""
     user, form = await read_form(request, *MODERATORS)
     draft = draft_for(request, user)
     store = store_of(request)
@@ -82,7 +89,7 @@ async def moderate(request: Request) -> Response:
     ref = request.path_params["ref"]
     if ref not in fw.criteria:
         raise HTTPException(404)
-    if not workflow.moderatable(draft):
+    if not workflow.moderatable(store, draft):
         raise HTTPException(409, "Only a submitted assessment can be moderated.")
     level = str(form.get("level", ""))
     rationale = str(form.get("rationale", "")).strip()
@@ -92,19 +99,19 @@ async def moderate(request: Request) -> Response:
     if not rationale:
         return review_page(request, [(f"{field}-rationale", "Give the reason for this level")], 400)
     try:
-        moderation = Moderation(level=level, by=user.email, rationale=rationale)
+        record = ModerationRecord(
+            criterion=ref,
+            level=level,
+            reason=rationale,
+            moderator=user.email,
+            on=dt.datetime.now(dt.UTC).date(),
+        )
     except ValidationError:
         return review_page(request, [(f"{field}-rationale", "The reason is too long")], 400)
-    old = draft.assessment.responses.get(ref, Answer())
-    responses = dict(draft.assessment.responses)
-    responses[ref] = old.model_copy(update={"moderated": moderation})
-    assessment = draft.assessment.model_copy(update={"responses": responses})
     try:
-        drafts.save_draft(
-            store, draft.id, _version(form), user.email, "moderate", assessment=assessment
-        )
-    except StaleError as exc:
-        raise HTTPException(409, f"{exc}. Reload the page and moderate again.") from None
+        workflow.moderate(store, draft, record)
+    except MaturityError as exc:
+        raise HTTPException(409, f"{exc}. Reload the page.") from None
     title = fw.criteria[ref][1].title
     return redirect(f"/moderation/{draft.id}", f"Moderated level set for {title}.", request)
 
@@ -112,37 +119,26 @@ async def moderate(request: Request) -> Response:
 async def return_assessment(request: Request) -> Response:
     user, form = await read_form(request, *MODERATORS)
     draft = draft_for(request, user)
+    store = store_of(request)
     comment = str(form.get("comment", "")).strip()
-    if not workflow.moderatable(draft):
+    if not workflow.moderatable(store, draft):
         raise HTTPException(409, "Only a submitted assessment can be returned.")
     if not comment:
         return review_page(request, [("comment", "Say what the team needs to change")], 400)
     try:
-        drafts.save_draft(
-            store_of(request),
-            draft.id,
-            _version(form),
-            user.email,
-            "return",
-            status=workflow.RETURNED,
-            comment=comment[:5000],
-        )
-    except StaleError as exc:
+        workflow.return_to_team(store, draft, user.email, comment[:5000])
+    except ReviewError as exc:
         raise HTTPException(409, f"{exc}. Reload the page and try again.") from None
     return redirect("/moderation", f"{draft.unit} {draft.period} is returned to the team.", request)
 
 
 async def validate(request: Request) -> Response:
-    user, form = await read_form(request, *MODERATORS)
+    user, _ = await read_form(request, *MODERATORS)
     draft = draft_for(request, user)
-    store = store_of(request)
-    if draft.version != _version(form):
-        raise HTTPException(409, "The assessment changed since you opened it. Reload the page.")
-    fw = workflow.framework(store, draft.framework)
     try:
-        workflow.validate(store, draft, fw, user.email)
-    except StaleError as exc:
-        raise HTTPException(409, f"{exc}. Reload the page and try again.") from None
+        workflow.validate(store_of(request), draft, user.email)
+    except ReviewError as exc:
+        raise HTTPException(409, f"{exc}. Reload the page.") from None
     return redirect("/moderation", f"{draft.unit} {draft.period} is validated.", request)
 
 

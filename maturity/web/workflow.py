@@ -1,28 +1,32 @@
 """The review workflow as the web uses it: statuses, who may do what when, and scoring.
 
-One place, so that it can move onto the store's review API when that lands: the rest
-of the web layer asks this module, never the tables, what an assessment's status
-allows. Scores come from the core (`score`); validated assessments become versions
-in the store (`Store.add`), where the board and the reports read them.
+The status of a unit-period is the store's review status (`Store.review_steps`), the
+same one `maturity history`, `maturity benchmark --status` and the board pack read:
+submitting from the web stores the answers as the submitter's own submission
+(`Store.add`, respondent = the user's email) and records a `submitted` step; a
+moderator's level is a `ModerationRecord` (`Store.moderate`); returning and validating
+are review steps. Each contributor fills in their own draft (respondent = their email) and
+submits it as their own submission; the store merges the unit-period's submissions and
+keeps the spread per criterion. A draft's status column says only whether its
+respondent has submitted; everything else is the store's. Scores come from the core.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from maturity.core.assessment import Assessment, Response, parse_period
 from maturity.core.errors import MaturityError
 from maturity.core.framework import Framework
+from maturity.core.respondents import Merged
+from maturity.core.review import ModerationRecord, ReviewError, apply_moderation, status_of
+from maturity.core.review import Status as Step
 from maturity.core.scoring import Score, score
 from maturity.store import drafts
 from maturity.store.drafts import Draft, Evidence
 from maturity.store.store import Store
-
-IN_PROGRESS = "in_progress"
-SUBMITTED = "submitted"
-RETURNED = "returned"
-VALIDATED = "validated"
 
 
 @dataclass(frozen=True)
@@ -32,21 +36,78 @@ class Status:
 
 
 STATUSES = {
-    IN_PROGRESS: Status("In progress", "light-blue"),
-    SUBMITTED: Status("Submitted", "blue"),
-    RETURNED: Status("Returned", "orange"),
-    VALIDATED: Status("Validated", "green"),
+    Step.DRAFT: Status("In progress", "light-blue"),
+    Step.SUBMITTED: Status("Submitted", "blue"),
+    Step.RETURNED: Status("Returned", "orange"),
+    Step.VALIDATED: Status("Validated", "green"),
+    Step.APPROVED: Status("Approved", "green"),
 }
 NOT_STARTED = Status("Not yet started", "grey")
 
 
-def editable(draft: Draft) -> bool:
-    """Whether the team may change its answers: before submitting, or once returned."""
-    return draft.status in (IN_PROGRESS, RETURNED)
+def framework_id(draft: Draft) -> str:
+    return draft.framework.partition("@")[0]
 
 
-def moderatable(draft: Draft) -> bool:
-    return draft.status == SUBMITTED
+def review_status(store: Store, draft: Draft) -> Step:
+    """The unit-period's status in the store's review workflow (draft before any step)."""
+    steps = store.review_steps(framework_id(draft), draft.unit, draft.period)
+    return status_of([s.step for s in steps])
+
+
+def draft_status(store: Store, draft: Draft) -> Step:
+    """Where this respondent's answers stand: the unit-period's status once it is
+    returned, validated or approved; otherwise submitted when they have submitted, else
+    still a draft (another respondent's submission leaves theirs open)."""
+    shared = review_status(store, draft)
+    if shared in (Step.RETURNED, Step.VALIDATED, Step.APPROVED):
+        return shared
+    return Step.SUBMITTED if draft.status == Step.SUBMITTED.value else Step.DRAFT
+
+
+def returned_comment(store: Store, draft: Draft) -> str | None:
+    """The moderator's comment when the unit-period stands returned, else None."""
+    steps = store.review_steps(framework_id(draft), draft.unit, draft.period)
+    if steps and steps[-1].step.status is Step.RETURNED:
+        return steps[-1].step.comment
+    return None
+
+
+def editable(store: Store, draft: Draft) -> bool:
+    """Whether the answers may change: before their respondent submits, or once returned."""
+    return draft_status(store, draft) in (Step.DRAFT, Step.RETURNED)
+
+
+def mine(draft: Draft, email: str) -> bool:
+    """Whether these are `email`'s answers to change: their own, or a shared team draft."""
+    return draft.respondent in ("", email)
+
+
+def moderatable(store: Store, draft: Draft) -> bool:
+    return review_status(store, draft) is Step.SUBMITTED
+
+
+def respondents(store: Store, draft: Draft) -> Merged | None:
+    """The unit-period's current submissions merged, with each criterion's spread."""
+    return store.spread(framework_id(draft), draft.unit, draft.period)
+
+
+def moderated(store: Store, draft: Draft, merged: Merged | None) -> Assessment:
+    """What the moderator reviews: the submitted answers merged (this draft's own before
+    anything is submitted), with the store's moderation records beside them."""
+    records = store.moderations(framework_id(draft), draft.unit, draft.period)
+    return apply_moderation(merged.assessment if merged else draft.assessment, records)
+
+
+def unit_period_evidence(store: Store, draft: Draft) -> list[Evidence]:
+    """Every respondent's evidence register for the draft's unit-period."""
+    key = (draft.unit, draft.period, draft.framework)
+    return [
+        entry
+        for other in drafts.all_drafts(store)
+        if (other.unit, other.period, other.framework) == key
+        for entry in drafts.evidence_for(store, other.id)
+    ]
 
 
 @lru_cache(maxsize=16)
@@ -62,8 +123,8 @@ def framework(store: Store, ref: str) -> Framework:
     Kept once read: the store refuses a changed definition under the same version, so an
     `id@version` always means the same framework (parsing it costs more than a page).
     """
-    key = (id(store), ref)
-    known = _FRAMEWORKS.get(key)
+    kept = _FRAMEWORKS.setdefault(store, {})
+    known = kept.get(ref)
     if known is not None:
         return known
     framework_id, _, version = ref.partition("@")
@@ -74,11 +135,13 @@ def framework(store: Store, ref: str) -> Framework:
     if found is None:
         found = _catalog_framework(ref)
     elif version:  # a bare id's answer changes when a new version arrives: not kept
-        _FRAMEWORKS[key] = found
+        kept[ref] = found
     return found
 
 
-_FRAMEWORKS: dict[tuple[int, str], Framework] = {}
+# Per store object, weakly: keyed by `id(store)`, a store closed and freed (one per test)
+# could hand its id, and its frameworks, to the next store opened.
+_FRAMEWORKS: WeakKeyDictionary[Store, dict[str, Framework]] = WeakKeyDictionary()
 
 
 def score_draft(fw: Framework, draft: Draft, evidence: list[Evidence]) -> Score:
@@ -110,21 +173,24 @@ def previous_period(period: str) -> str:
     return f"{year}/{(year + 1) % 100:02d}"
 
 
-def last_years_answers(store: Store, unit: str, period: str) -> Assessment | None:
-    """The unit's answers for the period before: its draft, else its current stored version."""
+def last_years_answers(store: Store, unit: str, period: str, by: str) -> Assessment | None:
+    """The unit's answers for the period before: `by`'s own draft, else a shared team
+    draft, else the unit's current stored result."""
     before = previous_period(period)
-    for draft in drafts.all_drafts(store):
-        if draft.unit == unit and draft.period == before:
+    found = [d for d in drafts.all_drafts(store) if d.unit == unit and d.period == before]
+    for draft in sorted(found, key=lambda d: d.respondent != by):
+        if mine(draft, by):
             return draft.assessment
     stored = store.assessments(unit=unit, period=before)
     return stored[0].assessment if stored else None
 
 
 def start(store: Store, unit: str, period: str, fw: Framework, by: str, carry_over: bool) -> int:
-    """Start a draft, from last year's answers (each marked as carried over) if asked."""
+    """Start `by`'s own draft, from last year's answers (each marked as carried over) if
+    asked."""
     responses: dict[str, Response] = {}
     if carry_over:
-        old = last_years_answers(store, unit, period)
+        old = last_years_answers(store, unit, period, by)
         if old is None:
             raise MaturityError(
                 f"{unit} has no answers for {previous_period(period)} to start from"
@@ -135,16 +201,72 @@ def start(store: Store, unit: str, period: str, fw: Framework, by: str, carry_ov
             if ref in fw.criteria and response.answered
         }
     assessment = Assessment(framework=fw.ref, unit=unit, period=period, responses=responses)
-    return drafts.create_draft(store, assessment, fw.ref, set(responses), by)
+    return drafts.create_draft(store, assessment, fw.ref, set(responses), by, respondent=by)
 
 
-def validate(store: Store, draft: Draft, fw: Framework, by: str) -> Draft:
-    """Validate a submitted draft: it becomes the unit-period's current version in the store."""
-    if not moderatable(draft):
-        raise MaturityError("only a submitted assessment can be validated")
+def submit(store: Store, draft: Draft, fw: Framework, by: str, version: int) -> Draft:
+    """Submit the draft: the answers (with the evidence register) become `by`'s own
+    submission in the store, and the unit-period gets a `submitted` review step.
+
+    The draft save comes first and names the version the user checked, so of two
+    concurrent submits only one goes on (`StaleError` for the other).
+    """
+    if not editable(store, draft):
+        raise ReviewError("this assessment has already been submitted")
+    saved = drafts.save_draft(store, draft.id, version, by, "submit", status=Step.SUBMITTED.value)
     evidence = drafts.evidence_for(store, draft.id)
     assessment = with_register(draft.assessment, evidence).model_copy(
-        update={"submitted_by": draft.updated_by}
+        update={"respondent": draft.respondent or by, "submitted_by": by}
     )
     store.add(assessment, fw, score(fw, assessment), source="web", by=by)
-    return drafts.save_draft(store, draft.id, draft.version, by, "validate", status=VALIDATED)
+    # The first respondent's submission (or the first after a return) takes the step;
+    # later ones join the submitted unit-period, whose result is merged again.
+    if review_status(store, draft) is not Step.SUBMITTED:
+        store.review(fw.id, draft.unit, draft.period, Step.SUBMITTED, by)
+    return saved
+
+
+def moderate(store: Store, draft: Draft, record: ModerationRecord) -> None:
+    """Record a moderator's level beside the team's answers (refused unless submitted)."""
+    if not moderatable(store, draft):
+        raise ReviewError("only a submitted assessment can be moderated")
+    store.moderate(framework_id(draft), draft.unit, draft.period, record)
+    _note(store, draft.id, record.moderator, f"moderate {record.criterion}", None)
+
+
+def return_to_team(store: Store, draft: Draft, by: str, comment: str) -> None:
+    """Return a submitted assessment to the team with a comment (a review step)."""
+    store.review(framework_id(draft), draft.unit, draft.period, Step.RETURNED, by, comment)
+    _note(store, draft.id, by, "return", comment)
+
+
+def validate(store: Store, draft: Draft, by: str) -> None:
+    """Validate a submitted unit-period: a `validated` review step on its current result.
+
+    The store takes the step under the unit-period's lock and checks it against the
+    steps before it, so of two moderators validating at once the second is refused
+    (`ReviewError`), and a step taken since the page was opened is never skipped.
+    """
+    store.review(framework_id(draft), draft.unit, draft.period, Step.VALIDATED, by)
+    _note(store, draft.id, by, "validate", None)
+
+
+def _note(store: Store, draft_id: int, by: str, action: str, comment: str | None) -> None:
+    """Note a review step on the draft (its comment), for the audit log entry; retried
+    when someone saved the draft in between (the step itself is already in the store)."""
+    for _ in range(3):
+        current = drafts.get_draft(store, draft_id)
+        if current is None:
+            return
+        try:
+            drafts.save_draft(
+                store,
+                draft_id,
+                current.version,
+                by,
+                action,
+                comment=comment,
+            )
+            return
+        except drafts.StaleError:
+            continue

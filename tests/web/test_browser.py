@@ -123,7 +123,10 @@ class Visitor:
         self.go("/sign-in", "sign-in")
         self.page.get_by_label("Email address").fill(email)
         self.page.get_by_label("Password").fill(password)
-        self.page.get_by_role("button", name="Sign in").click()
+        # Wait for the answer to the sign-in: a caller's next `goto` would otherwise cancel
+        # the form's navigation, and the visit after it would find no session.
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Sign in").click()
 
     def sign_out(self) -> None:
         self.page.get_by_role("button", name="Sign out").click()

@@ -185,6 +185,59 @@ def test_submit_moderate_return_and_validate(app: Starlette, sign_in: SignIn) ->
     assert moderated.by == "moderator@example.org"
     board = sign_in("board@example.org").get("/board?period=2026/27").text
     assert "Housing Services" in board
+    # The store's review workflow holds it all, as the CLI reads it.
+    store: Store = app.state.store
+    fw_id = stored[0].info.framework_id
+    subs = store.submissions(fw_id, HOUSING, "2026/27", all_versions=True)
+    # Submitted again unchanged after the return: still the one submission.
+    assert [(s.respondent, s.version, s.source) for s in subs] == [
+        ("housing@example.org", 1, "web")
+    ]
+    steps = [
+        (s.step.status.value, s.step.by) for s in store.review_steps(fw_id, HOUSING, "2026/27")
+    ]
+    assert steps == [
+        ("submitted", "housing@example.org"),
+        ("returned", "moderator@example.org"),
+        ("submitted", "housing@example.org"),
+        ("validated", "moderator@example.org"),
+    ]
+    assert store.review_steps(fw_id, HOUSING, "2026/27")[1].step.comment == "Add the policy"
+    (record,) = store.moderations(fw_id, HOUSING, "2026/27")
+    assert (record.criterion, record.level, record.moderator) == (
+        REF,
+        "developing",
+        "moderator@example.org",
+    )
+    assert store.review_statuses(fw_id)[(HOUSING, "2026/27")].value == "validated"
+    # The moderation queue and the team's page read the same status.
+    assert "Validated" in team.get("/assessments").text
+    actions = [e.action for e in accounts.audit_log(store)]
+    assert {"submit", "return", "validate", f"moderate {REF}"} <= set(actions)
+
+
+def test_a_second_validation_is_refused_not_recorded_twice(app: Starlette, sign_in: SignIn) -> None:
+    team = sign_in("housing@example.org")
+    draft = start_housing(team, period="2026/27")
+    _answer_everything(app, draft, "housing@example.org")
+    check = team.get(f"/assessments/{draft}/check").text
+    team.post(
+        f"/assessments/{draft}/submit", data={"csrf_token": csrf(check), "version": version(check)}
+    )
+    # Two moderators open the page at the same time; both press Validate.
+    first, second = sign_in("moderator@example.org"), sign_in("admin@example.org")
+    pages = [first.get(f"/moderation/{draft}").text, second.get(f"/moderation/{draft}").text]
+    data = [{"csrf_token": csrf(p), "version": version(p)} for p in pages]
+    assert first.post(f"/moderation/{draft}/validate", data=data[0]).status_code == 303
+    refused = second.post(f"/moderation/{draft}/validate", data=data[1])
+    assert refused.status_code == 409
+    assert "cannot go from validated to validated" in refused.text
+    store: Store = app.state.store
+    saved = store.assessments(unit=HOUSING, period="2026/27")
+    steps = store.review_steps(saved[0].info.framework_id, HOUSING, "2026/27")
+    assert [s.step.status.value for s in steps] == ["submitted", "validated"]
+    # A validated assessment cannot be changed or moderated any more.
+    assert _save(team, draft, {f"level:{REF}": "developing"}).status_code == 409  # type: ignore[attr-defined]
 
 
 def test_evidence_files_are_checked_by_content_and_kept_by_hash(
@@ -334,3 +387,57 @@ def test_an_admin_adds_a_framework_from_a_file_with_the_cli_checks(
     )
     assert reply.status_code == 400
     assert re.search(r'href="#framework_file">ours\.yaml:\d+: ', reply.text), reply.text
+
+
+def test_each_contributor_submits_their_own_answers_and_the_spread_shows(
+    app: Starlette, sign_in: SignIn
+) -> None:
+    store: Store = app.state.store
+    second = accounts.add_user(
+        store, "tenants@example.org", accounts.Role.CONTRIBUTOR, "City Council/Housing", "test"
+    )
+    accounts.set_password_hash(store, second.id, accounts.hash_password(PASSWORD), "test")
+    alice, bea = sign_in("housing@example.org"), sign_in("tenants@example.org")
+    mine, theirs = start_housing(alice, period="2026/27"), start_housing(bea, period="2026/27")
+    assert mine != theirs
+    # Each sees and changes only their own answers.
+    assert f"/assessments/{theirs}" not in alice.get("/assessments").text
+    refused = _save(alice, theirs, {f"level:{REF}": "developing"})
+    assert refused.status_code == 403  # type: ignore[attr-defined]
+    _answer_everything(app, mine, "housing@example.org")
+    _answer_everything(app, theirs, "tenants@example.org")
+    draft = drafts.get_draft(store, theirs)
+    assert draft is not None
+    fw = workflow.framework(store, draft.framework)
+    lower, agreed = fw.levels[1], fw.levels[2]  # _answer_everything claims the third level
+    answers = dict(draft.assessment.responses)
+    answers[REF] = answers[REF].model_copy(update={"level": lower.id})
+    changed = draft.assessment.model_copy(update={"responses": answers})
+    drafts.save_draft(store, theirs, draft.version, "tenants@example.org", "save", changed)
+    for client, draft in ((alice, mine), (bea, theirs)):
+        check = client.get(f"/assessments/{draft}/check").text
+        reply = client.post(
+            f"/assessments/{draft}/submit",
+            data={"csrf_token": csrf(check), "version": version(check)},
+        )
+        assert reply.status_code == 303, reply.text
+    fw_id = fw.id
+    subs = store.submissions(fw_id, HOUSING, "2026/27")
+    assert sorted(s.respondent for s in subs) == ["housing@example.org", "tenants@example.org"]
+    # One review step: the second submission joined the submitted unit-period.
+    steps = store.review_steps(fw_id, HOUSING, "2026/27")
+    assert [s.step.status.value for s in steps] == ["submitted"]
+    merged = store.spread(fw_id, HOUSING, "2026/27")
+    assert merged is not None
+    (differing,) = [c for c in merged.criteria if len(set(c.levels.values())) > 1]
+    assert differing.id == REF and differing.spread == 1
+    # The moderator and the team see where they disagree, and only there.
+    for page in (
+        sign_in("moderator@example.org").get(f"/moderation/{mine}").text,
+        alice.get(f"/assessments/{mine}").text,
+    ):
+        assert "Where the respondents disagree" in page
+        spread = page[page.index('id="spread"') :]
+        assert f"tenants@example.org: {lower.name}" in spread
+        assert f"housing@example.org: {agreed.name}" in spread
+        assert spread.count('scope="row"') == 1
