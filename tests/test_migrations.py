@@ -157,7 +157,7 @@ def test_a_new_revision_is_written_after_the_head(
 
 
 def test_web_drafts_with_evidence_upgrade_to_drafts_per_respondent(store_url: str) -> None:
-    """Revision 0005 rebuilds `web_drafts` on SQLite; the evidence pointing at its rows
+    """Revision 0006 rebuilds `web_drafts` on SQLite; the evidence pointing at its rows
     (foreign keys on, as the store runs) and the drafts themselves are kept."""
     url = store_url if "://" in store_url else f"sqlite:///{store_url}"
     engine = create_engine(url)

@@ -215,7 +215,7 @@ web_drafts_table = Table(
     Column("comment", Text),
     Column("updated_at", String(32), nullable=False),
     Column("updated_by", String(320), nullable=False),
-    # Whose answers these are (revision 0005): the user's email; '' for a shared team draft.
+    # Whose answers these are (revision 0006): the user's email; '' for a shared team draft.
     Column("respondent", String(320), nullable=False, server_default=""),
     UniqueConstraint("unit", "period", "respondent", name="uq_web_draft"),
 )

@@ -1,7 +1,7 @@
 """Web drafts per respondent: each person filling in a unit-period has their own answers.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 
 `web_drafts` gains `respondent` (the user's email; '' for a team draft made before this
 revision, which stays shared as it was), and its unique key becomes unit, period and
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
@@ -27,7 +27,7 @@ EVIDENCE = "id, draft_id, ref, kind, text, filename, media_type, sha256, size, a
 def upgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
     if sqlite:
-        op.execute(f"CREATE TEMPORARY TABLE evidence_0005 AS SELECT {EVIDENCE} FROM web_evidence")
+        op.execute(f"CREATE TEMPORARY TABLE evidence_0006 AS SELECT {EVIDENCE} FROM web_evidence")
         op.drop_table("web_evidence")
     with op.batch_alter_table("web_drafts") as batch:
         batch.add_column(sa.Column("respondent", sa.String(320), nullable=False, server_default=""))
@@ -48,5 +48,5 @@ def upgrade() -> None:
             sa.Column("added_by", sa.String(320), nullable=False),
             sa.Column("added_at", sa.String(32), nullable=False),
         )
-        op.execute(f"INSERT INTO web_evidence ({EVIDENCE}) SELECT {EVIDENCE} FROM evidence_0005")
-        op.execute("DROP TABLE evidence_0005")
+        op.execute(f"INSERT INTO web_evidence ({EVIDENCE}) SELECT {EVIDENCE} FROM evidence_0006")
+        op.execute("DROP TABLE evidence_0006")
