@@ -82,7 +82,7 @@ def benchmark_command(
     JSON and CSV also give each assessed unit's optimism: how far its claims sat above
     what counted after the evidence rule, moderation and measures (the score gap, the
     average distance in levels, the claims lowered, a confidence of high, medium or low,
-    and the gap's trend per year).
+    and the gap's trend per year, over the last three periods up to the one shown).
 
     \b
     Example:
@@ -145,15 +145,25 @@ def benchmark_command(
         click.echo(to_table(result))
 
 
+TREND_PERIODS = 3
+
+
 def _optimism(
     store: Store, framework_id: str, frameworks: list[Framework], period: str
 ) -> Findings:
-    """Optimism for every assessed unit in the periods up to `period` (the trend needs them)."""
+    """Optimism for every assessed unit in `period` (or every period), and its trend.
+
+    Working out optimism re-scores every claim, so for one period only the last
+    `TREND_PERIODS` periods up to it are read: the trend is over those, and the cost
+    does not grow with the store's history.
+    """
     from maturity.core.optimism import for_scores, trends
 
     periods = store.periods(framework_id)
-    wanted = periods if period == "all" else [p for p in periods if p <= period]
-    found = for_scores(store.scores(framework_id, wanted, with_criteria=True), frameworks)
+    wanted = periods if period == "all" else [p for p in periods if p <= period][-TREND_PERIODS:]
+    found = {}
+    for one in wanted:  # a period at a time: only its scores' criteria are held at once
+        found.update(for_scores(store.scores(framework_id, [one], with_criteria=True), frameworks))
     slopes = trends(found)
     return {key: (o, slopes[key]) for key, o in found.items()}
 

@@ -98,15 +98,24 @@ def _claim(criterion: CriterionScore) -> str | None:
     return criterion.claimed if criterion.claimed is not None else criterion.level
 
 
-def claimed_score(fw: Framework, result: Score) -> float | None:
-    """The overall score had every claim counted as made, by the framework's own rule."""
-    as_claimed = fw.model_copy(
+def as_claimed(fw: Framework) -> Framework:
+    """The framework scoring claims as made: no evidence rule, lens ratings reported only."""
+    return fw.model_copy(
         update={
             "scoring": fw.scoring.model_copy(
                 update={"evidence_required_from": None, "lens_rule": LensRule.REPORT}
             )
         }
     )
+
+
+def claimed_score(fw: Framework, result: Score, claims_fw: Framework | None = None) -> float | None:
+    """The overall score had every claim counted as made, by the framework's own rule.
+
+    `claims_fw` is `as_claimed(fw)`, for callers that score many results against one
+    framework (copying it for each would rebuild its indexes every time).
+    """
+    claims_fw = claims_fw or as_claimed(fw)
     responses = {
         c.id: Response(level=claim) for c in result.criteria if (claim := _claim(c)) is not None
     }
@@ -120,7 +129,7 @@ def claimed_score(fw: Framework, result: Score) -> float | None:
         submitted_by=None,
         lens_people={},
     )
-    return score(as_claimed, assessment).overall.score
+    return score(claims_fw, assessment).overall.score
 
 
 def confidence(levels_above: float) -> Confidence:
@@ -132,10 +141,11 @@ def confidence(levels_above: float) -> Confidence:
     return Confidence.HIGH
 
 
-def optimism(fw: Framework, result: Score) -> Optimism:
+def optimism(fw: Framework, result: Score, claims_fw: Framework | None = None) -> Optimism:
     """How far one scored assessment's claims sit above what counted.
 
-    The score must carry its criteria (`Store.scores(with_criteria=True)`).
+    The score must carry its criteria (`Store.scores(with_criteria=True)`); `claims_fw`
+    is `as_claimed(fw)` when the caller has it.
     """
     rank = fw.rank
     claims = lowered = raised = 0
@@ -153,7 +163,7 @@ def optimism(fw: Framework, result: Score) -> Optimism:
             causes[cause(fw, criterion)] += 1
         elif step < 0:
             raised += 1
-    claimed = claimed_score(fw, result)
+    claimed = claimed_score(fw, result, claims_fw)
     counted = result.overall.score
     gap = None if claimed is None or counted is None else claimed - counted
     if gap is not None and abs(gap) < 1e-9:
@@ -240,8 +250,12 @@ def for_scores(
 
     The scores must carry their criteria.
     """
-    by_version = {fw.version: fw for fw in frameworks}
-    return {(s.unit, s.period): optimism(by_version[s.framework.version], s) for s in scores}
+    by_version = {fw.version: (fw, as_claimed(fw)) for fw in frameworks}
+    found: dict[tuple[str, str], Optimism] = {}
+    for s in scores:
+        fw, claims_fw = by_version[s.framework.version]
+        found[(s.unit, s.period)] = optimism(fw, s, claims_fw)
+    return found
 
 
 def trends(found: dict[tuple[str, str], Optimism]) -> dict[tuple[str, str], float | None]:
