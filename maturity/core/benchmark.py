@@ -22,6 +22,7 @@ feeds them; the CLI renders them.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -225,7 +226,8 @@ def _mean(pairs: list[tuple[float | None, float]]) -> float | None:
     total = sum(w for _, w in known)
     if not known or total <= 0:
         return None
-    return sum(v * w for v, w in known) / total
+    # fsum: exact, so a department's score does not depend on the order of its units.
+    return math.fsum(v * w for v, w in known) / total
 
 
 def roll_up(fw: Framework, entries: list[_Entry], weighting: Weighting) -> list[_Entry]:
@@ -255,7 +257,7 @@ def roll_up(fw: Framework, entries: list[_Entry], weighting: Weighting) -> list[
         for e in units.values():
             if "/" in e.unit:
                 children[e.unit.rsplit("/", 1)[0]].append(e)
-        for unit in sorted(ancestors - set(units), key=lambda u: -u.count("/")):
+        for unit in sorted(ancestors - set(units), key=lambda u: (-u.count("/"), u)):
             kids = children[unit]
             weights = [
                 float(k.respondents) if weighting is Weighting.RESPONDENTS else 1.0 for k in kids
