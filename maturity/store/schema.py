@@ -277,3 +277,17 @@ consultation_corrections_table = Table(
     Column("reviewed_by", String(200)),
     ForeignKeyConstraint(["consultation_id"], ["consultations.id"]),
 )
+plan_updates_table = Table(
+    "plan_updates",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("framework_id", String(64), nullable=False),
+    Column("unit", String(1000), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("ref", String(200), nullable=False),
+    Column("status", String(40), nullable=False),
+    Column("note", Text),
+    Column("by", String(320), nullable=False),
+    Column("at", String(32), nullable=False),
+    Index("ix_plan_updates_plan", "framework_id", "unit", "period"),
+)

@@ -182,6 +182,7 @@ def routes() -> list[BaseRoute]:
         routes_board,
         routes_evidence,
         routes_moderate,
+        routes_plans,
     )
 
     return [
@@ -193,6 +194,7 @@ def routes() -> list[BaseRoute]:
         *routes_evidence.ROUTES,
         *routes_moderate.ROUTES,
         *routes_board.ROUTES,
+        *routes_plans.ROUTES,
         *routes_admin.ROUTES,
     ]
 

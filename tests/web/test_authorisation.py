@@ -107,6 +107,17 @@ EXPECTED: dict[tuple[str, str], tuple[str, dict[str, str], dict[str, int]]] = {
         {},
         codes(303, 404, 404, 403, 404, 404),
     ),
+    ("GET", "/plans"): (
+        f"/plans?unit={quote(HOUSING)}&period=2025/26",
+        {},
+        codes(303, 200, 200, 403, 200, 200),
+    ),
+    # A status the core does not allow: refused (400) for whoever may update the plan.
+    ("POST", "/plans/update"): (
+        "/plans/update",
+        {"unit": HOUSING, "period": "2025/26", "ref": "duties.pay-gap", "status": "Done"},
+        codes(401, 400, 400, 403, 400, 400),
+    ),
     ("GET", "/admin"): ("/admin", {}, ADMIN),
     ("POST", "/admin/users"): ("/admin/users", {}, codes(401, 400, 403, 403, 403, 403)),
     ("POST", "/admin/users/{user}"): ("/admin/users/1", {}, codes(401, 400, 403, 403, 403, 403)),

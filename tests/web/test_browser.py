@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from web_fixtures import ASC, HOUSING, PASSWORD, seed
@@ -322,6 +323,17 @@ def test_other_pages_pass_axe(browser: Any, server: str, shots: Path) -> None:
     visitor.go("/admin", "admin")
     visitor.page.get_by_role("button", name="Add user").click()
     visitor.check("admin-errors")
+    # One axe check of the plan page (35 items long): with an update's history and an error.
+    visitor.page.goto(f"/plans?unit={quote(HOUSING)}&period=2025/26")
+    page = visitor.page
+    for status in ("On track", ""):
+        page.get_by_text("Update the status of duties.pay-gap").click()
+        page.locator("#duties--pay-gap-status").select_option(status)
+        page.locator("#duties--pay-gap-note").fill("Payroll data requested")
+        with page.expect_navigation():
+            page.locator("#duties--pay-gap button").click()
+    assert "Payroll data requested</td>" in page.content()
+    visitor.check("plan-update-errors")
     visitor.close()
 
 
