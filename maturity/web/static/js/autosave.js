@@ -8,6 +8,7 @@
   var dirty = false
   var timer = null
   var submitting = false
+  var inflight = null
 
   function say (text) { if (status) status.textContent = text }
 
@@ -16,7 +17,7 @@
     if (!dirty) return
     var data = new FormData(form)
     dirty = false
-    fetch(form.action, { method: 'POST', body: data, headers: { 'X-Autosave': '1' }, credentials: 'same-origin' })
+    inflight = fetch(form.action, { method: 'POST', body: data, headers: { 'X-Autosave': '1' }, credentials: 'same-origin' })
       .then(function (response) {
         return response.json().then(function (body) { return { code: response.status, body: body } })
       })
@@ -32,6 +33,7 @@
         }
       })
       .catch(function () { dirty = true; say('Not saved automatically: you may be offline or signed out. Your answers are still on this page.') })
+      .then(function () { inflight = null })
   }
 
   form.addEventListener('input', function () {
@@ -40,7 +42,19 @@
     if (timer) clearTimeout(timer)
     timer = setTimeout(save, 3000)
   })
-  form.addEventListener('submit', function () { submitting = true })
+  // A button pressed while an automatic save is on its way waits for it, so the page is sent
+  // with the version that save made: otherwise the person's own autosave would make their
+  // save look stale, and it would be refused as if someone else had saved.
+  form.addEventListener('submit', function (event) {
+    if (timer) { clearTimeout(timer); timer = null }
+    if (inflight) {
+      event.preventDefault()
+      var button = event.submitter
+      inflight.then(function () { form.requestSubmit(button) })
+      return
+    }
+    submitting = true
+  })
   window.addEventListener('beforeunload', function (event) {
     if (dirty && !submitting) { event.preventDefault(); event.returnValue = '' }
   })
