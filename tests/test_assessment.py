@@ -69,7 +69,7 @@ def test_a_version_of_a_builtin_framework_that_does_not_exist(cli: Callable[...,
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: {ASSESSMENTS}/builtin-wrong-version.yaml:2: framework: framework "
-        "'council-equality-3' version 9.9 is not available (the built-in one is version 1.0); "
+        "'council-equality-3' version 9.9 is not available (the built-in one is version 1.1); "
         "add that version to the store with `maturity framework add FILE`\n"
     )
 

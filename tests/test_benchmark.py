@@ -288,7 +288,7 @@ def test_benchmark_table_fits_80_columns(store: str) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80
-    assert lines[0] == "council-equality-3@1.0  roll-up: respondents"
+    assert lines[0] == "council-equality-3@1.1  roll-up: respondents"
     assert any(line.startswith("    Parks and Open Spaces ") for line in lines)
     assert "Domains: commu=communities, leade=leadership, servi=services, workf=workforce" in lines
 

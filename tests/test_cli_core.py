@@ -31,7 +31,7 @@ def test_validate_all_valid(cli: Cli) -> None:
     result = cli("framework", "validate", "frameworks/council-equality-3.yaml", SMALL)
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.splitlines() == [
-        "frameworks/council-equality-3.yaml: valid (council-equality-3 1.0: 3 levels, 4 domains, "
+        "frameworks/council-equality-3.yaml: valid (council-equality-3 1.1: 3 levels, 4 domains, "
         "15 criteria)",
         f"{SMALL}: valid (small 1.0: 3 levels, 2 domains, 3 criteria)",
     ]
@@ -70,7 +70,7 @@ def test_list(cli: Cli) -> None:
     assert [line.split()[0] for line in lines[1:]] == catalog.builtin_ids()
     fw = catalog.load_framework("council-equality-3")
     row = lines[1 + catalog.builtin_ids().index("council-equality-3")]
-    assert row.split()[:5] == ["council-equality-3", "1.0", "3", "4", "15"]
+    assert row.split()[:5] == ["council-equality-3", "1.1", "3", "4", "15"]
     assert row.endswith(f"  {fw.name}")
 
 

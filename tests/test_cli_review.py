@@ -175,7 +175,7 @@ def test_a_councils_own_framework_goes_end_to_end(tmp_path: Path) -> None:
         "`maturity framework add FILE`"
     ) in out
     code, out, _ = run("framework", "add", str(fw_file), "--by", "Kal Sandhu", "--store", db)
-    assert out == f"{fw_file}: inclusive-recruitment@1.0 registered in {db}\n"
+    assert out == f"{fw_file}: inclusive-recruitment@1.1 registered in {db}\n"
     changed = tmp_path / "changed.yaml"
     changed.write_text(
         fw_file.read_text(encoding="utf-8").replace("name: Council", "name: Our"), encoding="utf-8"
@@ -183,7 +183,7 @@ def test_a_councils_own_framework_goes_end_to_end(tmp_path: Path) -> None:
     code, _, err = run("framework", "add", str(changed), "--store", db)
     assert (code, err) == (
         1,
-        f"Error: framework 'inclusive-recruitment' version 1.0 is already in {db} with a "
+        f"Error: framework 'inclusive-recruitment' version 1.1 is already in {db} with a "
         "different definition; give the changed framework a new version\n",
     )
     code, out, _ = run("import", str(folder), "--store", db)
@@ -193,11 +193,11 @@ def test_a_councils_own_framework_goes_end_to_end(tmp_path: Path) -> None:
     code, out, _ = run("assess", "check", one, "--store", db)
     assert (code, out.split(";")[0]) == (0, f"{one}: valid")
     code, out, _ = run("score", one, "--store", db)
-    assert code == 0 and out.splitlines()[1].startswith("2025/26  inclusive-recruitment 1.0")
+    assert code == 0 and out.splitlines()[1].startswith("2025/26  inclusive-recruitment 1.1")
     code, out, _ = run("framework", "list", "--store", db)
     assert out.splitlines()[-2:] == [
         f"Registered in {db}:",
-        "inclusive-recruitment  1.0           3       4       15  Council Equality Framework "
+        "inclusive-recruitment  1.1           3       4       15  Council Equality Framework "
         "(Developing / Achieving / Excellent)",
     ]
     builtin = tmp_path / "edi.yaml"
@@ -213,7 +213,7 @@ def test_a_councils_own_framework_goes_end_to_end(tmp_path: Path) -> None:
         "give yours another id or version\n"
     )
     code, out, _ = run("benchmark", "--store", db)
-    assert code == 0 and out.startswith("inclusive-recruitment@1.0  roll-up: respondents")
+    assert code == 0 and out.startswith("inclusive-recruitment@1.1  roll-up: respondents")
     unit = "City Council/Corporate Resources/Customer Services"
     plan = tmp_path / "plan.yaml"
     code, out, err = run(
@@ -242,7 +242,7 @@ def test_a_councils_own_framework_goes_end_to_end(tmp_path: Path) -> None:
     )
     with open_store(db) as store:
         pack = load_board(store, "2025/26", None, 5, None)
-    assert pack.framework == "inclusive-recruitment@1.0"
+    assert pack.framework == "inclusive-recruitment@1.1"
     assert {r.unit: r.status for r in pack.reviews}[unit] == "submitted"
     assert (
         "3 of 3 units' scores are not yet validated (marked 'not yet validated')" in pack.warnings

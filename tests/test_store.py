@@ -96,7 +96,7 @@ def test_revision_becomes_current_and_old_version_stays(tmp_path: Path, store_ur
         assert versions[0].content_hash != versions[1].content_hash
         (score,) = store.scores(FW, with_criteria=True)
         assert score.criterion("communities.community-data").level == "excellent"
-        assert score.framework.version == "1.0"
+        assert score.framework.version == "1.1"
     code, out, _ = run("history", "City Council/Housing", "--store", db)
     assert code == 0
     lines = out.splitlines()
@@ -104,7 +104,7 @@ def test_revision_becomes_current_and_old_version_stays(tmp_path: Path, store_ur
     assert lines[2].startswith("  2025/26    1  ")
     assert lines[3].strip() == "by Jo Bloggs, from housing.yaml"
     assert lines[4].startswith("* 2025/26    2  ")
-    assert "council-equality-3@1.0    0.00  " in lines[4]
+    assert "council-equality-3@1.1    0.00  " in lines[4]
     assert lines[5].strip() == "by Kal Sandhu, from housing.yaml"
     assert lines[-1] == "* current version"
     assert max(len(line) for line in lines) <= 80
@@ -363,7 +363,7 @@ def test_export_csv(tmp_path: Path, store_url: str) -> None:
     assert code == 0
     versions = (tmp_path / "t" / "versions.csv").read_text().splitlines()
     assert versions[0].startswith("framework,framework_version,unit,period,version,current")
-    assert versions[1].startswith(f"{FW},1.0,'=Adults,2025/26,1,yes,")
+    assert versions[1].startswith(f"{FW},1.1,'=Adults,2025/26,1,yes,")
     responses = (tmp_path / "t" / "responses.csv").read_text().splitlines()
     assert len(responses) == 3
     assert "communities.community-data,achieving,,,Community profile 2025,," in responses[1]

@@ -68,7 +68,7 @@ def test_copy_to_postgresql_and_back_keeps_every_hash(
     assert code == 0, err
     assert out == (
         f"copied {sqlite_store} to {display_name(store_url)}: rows: consultations 1, "
-        "frameworks 1, meta 1, moderations 0, plan_updates 0, "
+        "frameworks 2, meta 1, moderations 0, plan_updates 0, "
         "review_steps 0, unit_changes 0, units 4, "
         "web_audit 0, web_drafts 0, web_files 0, web_sign_in_failures 0, web_units 0, "
         "web_users 0, assessment_versions 6, consultation_corrections 1, "
@@ -162,7 +162,7 @@ def test_backup_while_an_importer_writes(sqlite_store: str, tmp_path: Path) -> N
             code, out, err = run("store", "backup", str(target), "--store", sqlite_store)
             assert code == 0, err
             assert out.startswith(
-                f"backed up {sqlite_store} to {target}: rows: consultations 1, frameworks 1, "
+                f"backed up {sqlite_store} to {target}: rows: consultations 1, frameworks 2, "
             )
             backups.append(target)
     finally:

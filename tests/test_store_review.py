@@ -174,7 +174,7 @@ def own_framework(folder: Path, name: str = "Inclusive recruitment") -> Path:
 def own_assessment(folder: Path, unit: str = "City Council/Housing") -> Path:
     path = folder / "housing.yaml"
     path.write_text(
-        f"framework: inclusive-recruitment@1.0\nunit: {unit}\nperiod: 2025/26\n"
+        f"framework: inclusive-recruitment@1.1\nunit: {unit}\nperiod: 2025/26\n"
         "responses:\n  workforce.recruitment:\n    level: excellent\n"
         "    evidence: [Recruitment audit]\n",
         encoding="utf-8",
@@ -258,7 +258,10 @@ def test_a_first_release_store_upgrades_to_respondents_and_units(
     exported = tmp_path / "out"
     assert run("export", "-o", str(exported), "--store", url)[0] == 0
     code, out, _ = run("import", str(exported), "--store", url)
-    assert out.splitlines()[-1] == "0 imported, 0 revised, 3 unchanged, 0 rejected"
+    # The first release's files name `council-equality-3` without a version, so they now
+    # resolve to the current built-in (1.1, which added lenses): a new version each, scores
+    # unchanged.
+    assert out.splitlines()[-1] == "0 imported, 3 revised, 0 unchanged, 0 rejected"
     # Another respondent joins the one carried over from the old store.
     other = exported / "council-equality-3" / "2025-26" / "city-council--housing.yaml"
     text = other.read_text(encoding="utf-8").replace("respondent: h2", "respondent: Staff panel")
@@ -267,7 +270,7 @@ def test_a_first_release_store_upgrades_to_respondents_and_units(
     code, out, err = run("import", str(panel), "--store", url)
     assert code == 0, err
     assert out.splitlines()[0].endswith(
-        f"{housing} 2025/26, version 4 (was 3), 2 respondents merged"
+        f"{housing} 2025/26, version 5 (was 4), 2 respondents merged"
     )
 
 

@@ -85,7 +85,7 @@ def test_sheets_are_instructions_then_one_per_domain(blank: Path, fw: Framework)
     assert wb["_meta"].sheet_state == "veryHidden"
     assert wb.security.lockStructure
     guide = wb["Instructions"]
-    assert guide["B3"].value == "council-equality-3 version 1.0"
+    assert guide["B3"].value == "council-equality-3 version 1.1"
     assert (guide["B4"].value, guide["B5"].value) == (UNIT, "2025/26")
     ws = wb["Workforce"]
     assert ws.freeze_panes == "A3"
@@ -359,7 +359,7 @@ def test_workbook_for_another_framework_version_is_refused(blank: Path) -> None:
     assert result.exit_code == 1
     assert error_lines(result) == [
         f"Error: {blank}: sheet 'Instructions', cell B3: framework 'council-equality-3' version "
-        "0.9 is not available (the built-in one is version 1.0); add that version to the "
+        "0.9 is not available (the built-in one is version 1.1); add that version to the "
         "store with `maturity framework add FILE`"
     ]
 

@@ -33,7 +33,9 @@ def score_command(paths: tuple[Path, ...], fmt: str, framework: str | None, stor
 
     Files for the same unit and period are merged as several respondents, by the
     framework's respondents rule (median by default); the table then shows where
-    they disagree. Every file is checked first; any problem stops the run. A
+    they disagree. Every file is checked first; any problem stops the run. With
+    --format json, a framework with lenses adds each unit's level per lens and
+    domain (`lenses`), lenses about fewer than 5 people suppressed. A
     framework that is not built in is looked up among those added to the store with
     `maturity framework add`.
 
@@ -42,13 +44,26 @@ def score_command(paths: tuple[Path, ...], fmt: str, framework: str | None, stor
         maturity score assessments/2025-26/adult-social-care.yaml
         maturity score assessments/2025-26/*.yaml --format csv > scores.csv
     """
-    from maturity.files.intake import score_files
+    from maturity.core.scoring import score
+    from maturity.files.intake import load_merged
 
-    results = score_files(paths, framework, registered_finder(store_url))
+    merged = load_merged(paths, framework, registered_finder(store_url))
+    results = [score(fw, a, spreads) for a, fw, spreads in merged]
     if fmt == "json":
         import json
 
-        dumped = [r.model_dump(mode="json") for r in results]
+        from maturity.core.lens import lens_results
+
+        dumped = []
+        for result, (assessment, fw, _) in zip(results, merged, strict=True):
+            entry = result.model_dump(mode="json")
+            if fw.lenses:
+                # Suppressed as in the board pack: the JSON is as publishable as the PDF.
+                lenses = lens_results(fw, assessment)
+                entry["lenses"] = {"summary": lenses.summary} | lenses.model_dump(
+                    mode="json", include={"rows"}
+                )
+            dumped.append(entry)
         click.echo(json.dumps(dumped[0] if len(dumped) == 1 else dumped, indent=2))
     elif fmt == "csv":
         click.echo(to_csv(results), nl=False)

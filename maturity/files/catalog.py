@@ -154,12 +154,33 @@ def load_framework(ref: str) -> Framework:
     if "@" in ref and not _exists(Path(ref)):
         version = ref.split("@", 1)[1]
         if version != framework.version:
+            earlier = _earlier_builtin(framework.id, version)
+            if earlier is not None:
+                return earlier
             raise MaturityError(
                 f"framework '{framework.id}' version {version} is not available "
                 f"(the built-in one is version {framework.version}); add that version to the "
                 "store with `maturity framework add FILE`"
             )
     return framework
+
+
+def _earlier_builtin(framework_id: str, version: str) -> Framework | None:
+    """An earlier version of a built-in framework, kept in `frameworks/earlier/<id>@<version>.yaml`.
+
+    A built-in's stored definition never changes under the same version (stores refuse a
+    re-import that would), so a new version gets a new file and the old one stays here, for
+    the files and stores that still name it.
+    """
+    folder = data_dir("frameworks") / "earlier"
+    # Matched against the folder's own listing, so the typed version never becomes a path.
+    wanted = f"{framework_id}@{version}.yaml"
+    for path in sorted(folder.glob(f"{framework_id}@*.yaml")) if folder.is_dir() else []:
+        if path.name == wanted:
+            framework = _read_framework(path)
+            if framework.id == framework_id and framework.version == version:
+                return framework
+    return None
 
 
 def framework_for(
