@@ -300,7 +300,8 @@ def _level(fw: Framework, score: float, count: float) -> str:
     return fw.level_for_score(score / count).id
 
 
-def _slope(points: list[tuple[int, float]]) -> float | None:
+def slope(points: list[tuple[int, float]]) -> float | None:
+    """The least-squares change per year of (year, value) points; None below two years."""
     if len(points) < 2:
         return None
     n = len(points)
@@ -314,12 +315,12 @@ def _slope(points: list[tuple[int, float]]) -> float | None:
 
 def _trend(history: list[_Entry]) -> Trend:
     points = [(int(e.period[:4]), e.overall) for e in history if e.overall is not None]
-    slope = _slope([(x, y) for x, y in points if y is not None])
-    if slope is None:
+    change = slope([(x, y) for x, y in points if y is not None])
+    if change is None:
         direction = "new" if len(history) == 1 else "flat"
     else:
-        direction = "up" if slope > 1e-9 else "down" if slope < -1e-9 else "flat"
-    return Trend(periods=len(history), since=history[0].period, slope=slope, direction=direction)
+        direction = "up" if change > 1e-9 else "down" if change < -1e-9 else "flat"
+    return Trend(periods=len(history), since=history[0].period, slope=change, direction=direction)
 
 
 def _change(current: _Entry, previous: _Entry | None) -> Change | None:

@@ -210,16 +210,9 @@ def trend(history: Sequence[Optimism]) -> float | None:
     None with fewer than two periods with a gap. Negative means claims are coming closer
     to what counts.
     """
-    points = [(int(o.period[:4]), o.gap) for o in history if o.gap is not None]
-    if len(points) < 2:
-        return None
-    n = len(points)
-    mx = sum(x for x, _ in points) / n
-    my = sum(y for _, y in points) / n
-    sxx = sum((x - mx) ** 2 for x, _ in points)
-    if sxx == 0:
-        return None
-    return sum((x - mx) * (y - my) for x, y in points) / sxx
+    from maturity.core.benchmark import slope
+
+    return slope([(int(o.period[:4]), o.gap) for o in history if o.gap is not None])
 
 
 def explain(found: Optimism) -> str:
