@@ -62,7 +62,7 @@ def html_document(report: PlanReport) -> str:
 def write_docx(report: PlanReport, path: Path, force: bool = False) -> None:
     """The scorecard as a Word document (see `maturity.reports.word`)."""
     from maturity.reports.charts import domain_chart_as
-    from maturity.reports.word import new_document, picture, save, table
+    from maturity.reports.word import domains_table, new_document, picture, save
 
     ctx = scorecard_context(report, "")
     doc = new_document(ctx["title"], ctx["organisation"])
@@ -80,22 +80,7 @@ def write_docx(report: PlanReport, path: Path, force: bool = False) -> None:
     )
     doc.add_heading("Domains against their targets", level=2)
     picture(doc, domain_chart_as(report.chart_spec(), "png"), ctx["chart_alt"], 165)
-    table(
-        doc,
-        ["Aim", "Domain", "Score", "Level", "Target", "Against target"],
-        [
-            [
-                str(d["aim"]),
-                d["name"],
-                "-" if d["score"] is None else f"{d['score']:.2f}",
-                d["level"],
-                d["target"],
-                "Met" if d["met"] else f"{d['size']} level{'s' if d['size'] != 1 else ''} below",
-            ]
-            for d in ctx["domains"]
-        ],
-        widths_mm=[12, 78, 16, 25, 25, 24],
-    )
+    domains_table(doc, ctx["domains"])
     doc.add_heading("First to close", level=2)
     if ctx["first"]:
         for item in ctx["first"]:

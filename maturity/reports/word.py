@@ -115,6 +115,29 @@ def table(
     return grid
 
 
+def domains_table(
+    doc: DocxDocument, domains: Sequence[dict[str, Any]], caption: str | None = None
+) -> None:
+    """The plan's and the scorecard's table of domains against their targets."""
+    table(
+        doc,
+        ["Aim", "Domain", "Score", "Level", "Target", "Against target"],
+        [
+            [
+                str(d["aim"]),
+                d["name"],
+                "-" if d["score"] is None else f"{d['score']:.2f}",
+                d["level"],
+                d["target"],
+                "Met" if d["met"] else f"{d['size']} level{'s' if d['size'] != 1 else ''} below",
+            ]
+            for d in domains
+        ],
+        caption=caption,
+        widths_mm=[12, 78, 16, 25, 25, 24],
+    )
+
+
 def picture(doc: DocxDocument, png: bytes, alt: str, width_mm: float) -> None:
     """A chart picture with its text alternative (read out in place of the picture)."""
     from docx.shared import Mm
@@ -177,23 +200,7 @@ def plan_docx(report: PlanReport, path: Path, force: bool = False) -> None:
         "Figure 1: each domain's score against its target level (the black mark).",
         style="Caption",
     )
-    table(
-        doc,
-        ["Aim", "Domain", "Score", "Level", "Target", "Against target"],
-        [
-            [
-                str(d["aim"]),
-                d["name"],
-                "-" if d["score"] is None else f"{d['score']:.2f}",
-                d["level"],
-                d["target"],
-                "Met" if d["met"] else f"{d['size']} level{'s' if d['size'] != 1 else ''} below",
-            ]
-            for d in ctx["domains"]
-        ],
-        caption="Aims: domain scores and targets",
-        widths_mm=[12, 78, 16, 25, 25, 24],
-    )
+    domains_table(doc, ctx["domains"], caption="Aims: domain scores and targets")
     if ctx["groups"]:
         landscape_section(doc)
         title = "Action plan"

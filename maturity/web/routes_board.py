@@ -15,7 +15,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from maturity.core.board import BoardPack, build_board
-from maturity.core.errors import MaturityError
 from maturity.files.output import slug
 from maturity.store import accounts
 from maturity.store.accounts import Role
@@ -153,25 +152,13 @@ async def plan_pdf(request: Request) -> Response:
     period = request.query_params.get("period", "")
     if not user.may_see(unit):
         raise HTTPException(403)
-    stored = store.assessments(unit=unit, period=period)
-    if not stored:
-        raise HTTPException(404, f"No validated assessment for {unit} {period}.")
-    item = stored[0]
     from maturity.core.gaps import Targets
     from maturity.core.plan import PlanConfig
     from maturity.core.scoring import score
     from maturity.reports.plan import build_report, write_pdf
+    from maturity.web.routes_plans import stored_result
 
-    fw = next(
-        (
-            f
-            for f in store.frameworks(item.info.framework_id)
-            if f.version == item.info.framework_version
-        ),
-        None,
-    )
-    if fw is None:
-        raise MaturityError(f"the store lacks framework {item.info.framework_id}")
+    item, fw = stored_result(store, unit, period)
     config = PlanConfig(drafted_on=dt.date.today(), organisation=unit.split("/")[0])
     report = build_report(fw, item.assessment, score(fw, item.assessment), Targets(), config)
     content = await run_in_threadpool(_pdf, lambda path: write_pdf(report, path))

@@ -18,8 +18,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from maturity.core.errors import MaturityError
+from maturity.core.framework import Framework
 from maturity.core.plan import ActionPlan, Status
 from maturity.core.progress import add_update, parse_status, progress
+from maturity.store import StoredAssessment
 from maturity.store.accounts import Role, User, now_text
 from maturity.store.plan_updates import PlanUpdate, add_plan_update, plan_updates
 from maturity.store.store import Store
@@ -30,12 +32,8 @@ RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
 RAG_TAGS = {"green": "green", "amber": "yellow", "red": "red"}
 
 
-def drafted(store: Store, unit: str, period: str) -> tuple[str, ActionPlan]:
-    """The framework id and the plan drafted from the unit's current result, updates applied."""
-    from maturity.core.gaps import Targets, find_gaps
-    from maturity.core.plan import PlanConfig, draft_plan
-    from maturity.core.scoring import score
-
+def stored_result(store: Store, unit: str, period: str) -> tuple[StoredAssessment, Framework]:
+    """A unit-period's current stored result and the framework version it was scored by."""
     stored = store.assessments(unit=unit, period=period)
     if not stored:
         raise HTTPException(404, f"No validated assessment for {unit} {period}.")
@@ -50,6 +48,16 @@ def drafted(store: Store, unit: str, period: str) -> tuple[str, ActionPlan]:
     )
     if fw is None:
         raise MaturityError(f"the store lacks framework {item.info.framework_id}")
+    return item, fw
+
+
+def drafted(store: Store, unit: str, period: str) -> tuple[str, ActionPlan]:
+    """The framework id and the plan drafted from the unit's current result, updates applied."""
+    from maturity.core.gaps import Targets, find_gaps
+    from maturity.core.plan import PlanConfig, draft_plan
+    from maturity.core.scoring import score
+
+    item, fw = stored_result(store, unit, period)
     result = score(fw, item.assessment)
     config = PlanConfig(
         drafted_on=dt.date.fromisoformat(item.info.imported_at[:10]),
