@@ -8,22 +8,18 @@ criterion, the evidence behind it, metric values and lead officers.
 # built on every command's start, and pydantic would evaluate each annotation from a string
 # (bench/bench_score.py measures the start-up).
 
-import difflib
-import re
 from datetime import date
 from typing import Annotated
 
 from pydantic import (
     Field,
-    SerializerFunctionWrapHandler,
     StringConstraints,
     field_validator,
-    model_serializer,
     model_validator,
 )
 
 from maturity.core import limits
-from maturity.core.errors import Problem, ProblemsError, shown
+from maturity.core.errors import Problem, ProblemsError, has_invisible, shown
 from maturity.core.framework import (
     NOT_APPLICABLE,
     Framework,
@@ -58,7 +54,6 @@ Evidence = Annotated[
 ]
 # ASCII digits only (`\d` would take any script's digits), and `\Z`, not `$`, which also
 # matches before a final newline.
-PERIOD = re.compile(r"([0-9]{4})/([0-9]{2})\Z")
 
 
 class Moderation(Model):
@@ -121,22 +116,20 @@ class Response(Model):
 
 def parse_period(text: str) -> int:
     """The first year of a period such as `2025/26`; raises ValueError when malformed."""
-    match = PERIOD.match(text)
-    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+    first, _, second = text.partition("/")
+    digits = first + second
+    well_formed = len(first) == 4 and len(second) == 2 and digits.isascii() and digits.isdigit()
+    if not well_formed or (int(first) + 1) % 100 != int(second):
         raise ValueError(
             f"period '{shown(text)}' is not a financial year such as 2025/26 (YYYY/YY, the "
             "second year following the first)"
         )
-    return int(match.group(1))
-
-
-# Control characters, and the bidirectional overrides that display text in another order.
-_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+    return int(first)
 
 
 def parse_unit(text: str) -> tuple[str, ...]:
     """The parts of a unit path such as `City Council/Housing`; raises ValueError when malformed."""
-    if _HIDDEN.search(text):
+    if has_invisible(text):
         raise ValueError(
             f"unit '{shown(text)}' contains control or text-direction characters; "
             "type the name plainly"
@@ -228,15 +221,8 @@ class Assessment(Model):
             "unit, each with the reason. Like `not_applicable`, they leave the denominator; "
             "outputs list them with the reason."
         ),
+        exclude_if=is_empty,
     )
-
-    @model_serializer(mode="wrap")
-    def _leave_out_defaults(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
-        # Left out while empty, so the content hashes of stored assessments stay as they were.
-        data: dict[str, object] = handler(self)
-        if not self.out_of_scope:
-            data.pop("out_of_scope", None)
-        return data
 
     def scope_reason(self, ref: str) -> str | None:
         """Why criterion `ref` (`domain.criterion`) is out of scope, or None when it is in."""
@@ -298,6 +284,8 @@ def did_you_mean(word: str, choices: list[str]) -> str:
     """`; did you mean 'x'?` for the closest choice, or nothing when none is close."""
     if len(word) > 100:  # no id is that long, and matching costs time in proportion
         return ""
+    import difflib  # only when a file names something unknown
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
     if not close:
         # A bare criterion id without its domain is a common slip.

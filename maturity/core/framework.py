@@ -20,9 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    SerializerFunctionWrapHandler,
     StringConstraints,
-    model_serializer,
     model_validator,
 )
 
@@ -241,17 +239,10 @@ class Scoring(Model):
             "the groups then roll up into the overall result by `overall_rule`."
         ),
         strict=False,
+        # Keys added after frameworks were first stored are left out of a dump at their
+        # default, so the stored definitions (and content hashes) of existing ones stay.
+        exclude_if=lambda rule: rule is Rule.WEIGHTED_MEAN,
     )
-
-    @model_serializer(mode="wrap")
-    def _leave_out_defaults(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
-        # Keys added after frameworks were first stored are left out at their default, so
-        # the stored definitions (and their content hashes) of existing frameworks stay as
-        # they were.
-        data: dict[str, object] = handler(self)
-        if self.group_rule is Rule.WEIGHTED_MEAN:
-            data.pop("group_rule", None)
-        return data
 
 
 class Metric(Model):
@@ -416,6 +407,7 @@ class Framework(Model):
             "practice > stream). Every domain is then in exactly one group; domains roll up "
             "into groups by `scoring.group_rule`, and groups into the overall result."
         ),
+        exclude_if=is_empty,
     )
 
     model_config = ConfigDict(
@@ -425,14 +417,6 @@ class Framework(Model):
         allow_inf_nan=False,
         ignored_types=(cached_property,),
     )
-
-    @model_serializer(mode="wrap")
-    def _leave_out_defaults(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
-        # As in `Scoring`: keys added later stay out of the dump while empty.
-        data: dict[str, object] = handler(self)
-        if not self.groups:
-            data.pop("groups", None)
-        return data
 
     @model_validator(mode="after")
     def _cross_check(self) -> "Framework":
