@@ -502,7 +502,7 @@ def test_version_messages_name_every_version_and_criterion() -> None:
     assert str(caught.value) == (
         "cannot compare tiny versions 1.0, 1.2: no criterion is the same in all"
     )
-    bare = [s.model_copy(update={"criteria": []}) for s in (old, new)]
+    bare = [s._replace(criteria=[]) for s in (old, new)]
     with pytest.raises(MaturityError) as caught:
         benchmark(bare, [FW, newer], period=None)
     assert str(caught.value) == "scores of several framework versions must carry their criteria"

@@ -56,7 +56,7 @@ def score_command(paths: tuple[Path, ...], fmt: str, framework: str | None, stor
 
         dumped = []
         for result, (assessment, fw, _) in zip(results, merged, strict=True):
-            entry = result.model_dump(mode="json")
+            entry = result.as_dict()
             if fw.lenses:
                 # Suppressed as in the board pack: the JSON is as publishable as the PDF.
                 lenses = lens_results(fw, assessment)

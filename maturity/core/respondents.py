@@ -10,14 +10,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from maturity.core.assessment import Assessment
 from maturity.core.errors import MaturityError
 from maturity.core.framework import NOT_APPLICABLE, Framework
-from maturity.core.scoring import Result, merge, merge_ranks
+from maturity.core.scoring import merge, merge_ranks
 
 NO_GROUP = "(no group)"
+
+
+class Result(BaseModel):
+    """Base of the merge's results: frozen; validators built on first use."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 @dataclass(frozen=True)

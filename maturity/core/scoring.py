@@ -11,10 +11,8 @@ counts at the lowest level and shows as incompleteness.
 # (bench/bench_score.py measures the start-up).
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-
-from pydantic import BaseModel, ConfigDict, Field
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from maturity.core.assessment import Assessment, Moderation, Response
 from maturity.core.errors import MaturityError
@@ -24,97 +22,95 @@ from maturity.core.framework import (
     LensRule,
     MergeRule,
     Rule,
-    new_list,
 )
 
-
-class Result(BaseModel):
-    """Base of the scored results. Their validators are built on first use (`defer_build`);
-    once built, validating is about three times quicker than `model_construct`, which
-    matters when thousands are scored (imports, benchmarks, optimism)."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
+# The results are NamedTuples: immutable, typed records that cost next to nothing to
+# define. A pydantic model or a dataclass per result costs more at every command's start
+# (a dataclass compiles its methods when defined), and results need no validation: the
+# engine builds them from checked inputs. `Score.as_dict` and `Score.from_dict` carry them
+# to and from JSON.
 
 
-class CriterionScore(Result):
+class CriterionScore(NamedTuple):
     """One criterion's outcome: the claim, what counted, and why."""
 
-    id: str = Field(description="`domain.criterion`.")
-    answered: bool = Field(description="Whether the team gave a level or a value.")
-    claimed: str | None = Field(
-        description="The level the team claimed (merged across respondents)."
-    )
-    moderated: str | None = Field(default=None, description="The moderator's level, if any.")
-    metric_level: str | None = Field(
-        default=None, description="The level the measured value reaches."
-    )
-    level: str | None = Field(
-        description="The effective level after evidence, moderation and metric; `not_applicable` "
-        "when excluded; the lowest level when unanswered."
-    )
-    score: float | None = Field(
-        description="Points of the effective level; None when not applicable."
-    )
-    capped: bool = Field(
-        default=False, description="Whether the claim was capped for want of evidence."
-    )
-    has_evidence: bool = Field(default=False, description="Whether any evidence was recorded.")
-    value: float | None = Field(
-        default=None, description="The measured value, for metric criteria."
-    )
-    target_met: bool | None = Field(
-        default=None, description="Whether the value meets the metric target."
-    )
-    spread: int = Field(default=0, description="How many levels apart the respondents' claims are.")
-    carried_over: bool = Field(
-        default=False, description="Whether the answer was carried over and not yet reviewed."
-    )
-    out_of_scope: str | None = Field(
-        default=None,
-        description="Why the criterion is out of scope for the unit; it then counts as "
-        "`not_applicable`.",
-    )
+    id: str
+    """`domain.criterion`."""
+    answered: bool
+    """Whether the team gave a level or a value."""
+    claimed: str | None
+    """The level the team claimed (merged across respondents)."""
+    moderated: str | None = None
+    """The moderator's level, if any."""
+    metric_level: str | None = None
+    """The level the measured value reaches."""
+    level: str | None = None
+    """The effective level after evidence, moderation and metric; `not_applicable` when
+    excluded; the lowest level when unanswered."""
+    score: float | None = None
+    """Points of the effective level; None when not applicable."""
+    capped: bool = False
+    """Whether the claim was capped for want of evidence."""
+    has_evidence: bool = False
+    """Whether any evidence was recorded."""
+    value: float | None = None
+    """The measured value, for metric criteria."""
+    target_met: bool | None = None
+    """Whether the value meets the metric target."""
+    spread: int = 0
+    """How many levels apart the respondents' claims are."""
+    carried_over: bool = False
+    """Whether the answer was carried over and not yet reviewed."""
+    out_of_scope: str | None = None
+    """Why the criterion is out of scope for the unit; it then counts as `not_applicable`."""
 
 
-class DomainScore(Result):
+class DomainScore(NamedTuple):
     """One domain's outcome."""
 
     id: str
-    score: float | None = Field(
-        description="The domain score; None when every criterion is not applicable."
-    )
-    level: str | None = Field(description="The domain's level; None when not applicable.")
-    completeness: float = Field(description="Share of applicable criteria answered, 0 to 1.")
-    answered: int = Field(description="Applicable criteria answered.")
-    applicable: int = Field(description="Criteria not marked not applicable.")
-    target: str | None = Field(default=None, description="The domain's target level, if any.")
-    target_met: bool | None = Field(
-        default=None, description="Whether the domain's level reaches its target; None without one."
-    )
+    score: float | None
+    """The domain score; None when every criterion is not applicable."""
+    level: str | None
+    """The domain's level; None when not applicable."""
+    completeness: float
+    """Share of applicable criteria answered, 0 to 1."""
+    answered: int
+    """Applicable criteria answered."""
+    applicable: int
+    """Criteria not marked not applicable."""
+    target: str | None = None
+    """The domain's target level, if any."""
+    target_met: bool | None = None
+    """Whether the domain's level reaches its target; None without one."""
 
 
-class GroupScore(Result):
+class GroupScore(NamedTuple):
     """One group's outcome, for frameworks with groups of domains."""
 
     id: str
-    score: float | None = Field(description="The group score; None when nothing in it applies.")
-    level: str | None = Field(description="The group's level; None when nothing in it applies.")
-    completeness: float = Field(description="Share of applicable criteria answered, 0 to 1.")
+    score: float | None
+    """The group score; None when nothing in it applies."""
+    level: str | None
+    """The group's level; None when nothing in it applies."""
+    completeness: float
+    """Share of applicable criteria answered, 0 to 1."""
 
 
-class OverallScore(Result):
+class OverallScore(NamedTuple):
     score: float | None
     level: str | None
-    rating: str | None = Field(description="The rating band's name, if the framework has bands.")
+    rating: str | None
+    """The rating band's name, if the framework has bands."""
     completeness: float
 
 
-class FrameworkRef(Result):
+class FrameworkRef(NamedTuple):
     id: str
     version: str
 
 
-class Score(Result):
+class Score(NamedTuple):
     """The scored result of one assessment (or several respondents merged)."""
 
     framework: FrameworkRef
@@ -124,9 +120,8 @@ class Score(Result):
     overall: OverallScore
     domains: list[DomainScore]
     criteria: list[CriterionScore]
-    groups: list[GroupScore] = Field(
-        default_factory=new_list, description="Groups of domains, when the framework has them."
-    )
+    groups: list[GroupScore]
+    """Groups of domains, when the framework has them (else empty)."""
 
     def domain(self, domain_id: str) -> DomainScore:
         return next(d for d in self.domains if d.id == domain_id)
@@ -139,15 +134,48 @@ class Score(Result):
         """Answers carried over from the last period and not yet reviewed."""
         return sum(c.carried_over for c in self.criteria)
 
+    def as_dict(self) -> dict[str, Any]:
+        """The result as plain data (dicts and lists), for JSON; `from_dict` reads it back."""
+        data = self._asdict()
+        data["framework"] = self.framework._asdict()
+        data["overall"] = self.overall._asdict()
+        data["domains"] = [d._asdict() for d in self.domains]
+        data["criteria"] = [c._asdict() for c in self.criteria]
+        data["groups"] = [g._asdict() for g in self.groups]
+        return data
 
-@dataclass(frozen=True)
-class _Part:
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Score":
+        """A result from `as_dict`'s data, such as the store keeps.
+
+        Data written by an earlier version reads too: a key it lacks takes its default,
+        and a key since dropped is ignored.
+        """
+        return cls(
+            framework=FrameworkRef(**_only(FrameworkRef._fields, data["framework"])),
+            unit=data["unit"],
+            period=data["period"],
+            respondents=data["respondents"],
+            overall=OverallScore(**_only(OverallScore._fields, data["overall"])),
+            domains=[DomainScore(**_only(DomainScore._fields, d)) for d in data["domains"]],
+            criteria=[CriterionScore(**_only(CriterionScore._fields, c)) for c in data["criteria"]],
+            groups=[GroupScore(**_only(GroupScore._fields, g)) for g in data.get("groups", ())],
+        )
+
+
+def _only(fields: tuple[str, ...], data: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if key in fields}
+
+
+class _Part(NamedTuple):
     """One input to a roll-up: a criterion within a domain, or a domain within the whole."""
 
     score: float
     weight: float
     rank: int
-    count: float  # criteria summed into `score` (1 unless it is a `sum`), to read it per criterion
+    criteria: (
+        float  # criteria summed into `score` (1 unless it is a `sum`), to read it per criterion
+    )
 
 
 def _combine(rule: Rule, values: Sequence[float], weights: Sequence[float]) -> float:
@@ -175,9 +203,9 @@ def _roll_up(fw: Framework, rule: Rule, parts: Sequence[_Part]) -> tuple[float, 
     weights = [p.weight for p in parts]
     score = _combine(rule, [p.score for p in parts], weights)
     if rule is Rule.SUM:
-        per_criterion = score / sum(p.count for p in parts)
+        per_criterion = score / sum(p.criteria for p in parts)
     else:
-        per_criterion = _combine(rule, [p.score / p.count for p in parts], weights)
+        per_criterion = _combine(rule, [p.score / p.criteria for p in parts], weights)
     return score, fw.rank[fw.level_for_score(per_criterion).id]
 
 
@@ -267,7 +295,7 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
             else:
                 result = effective_level(fw, ref, assessment.responses.get(ref))
             if ref in spreads:
-                result = result.model_copy(update={"spread": spreads[ref]})
+                result = result._replace(spread=spreads[ref])
             criteria.append(result)
             if result.score is None or result.level is None:
                 continue
@@ -338,7 +366,7 @@ def _groups(
             )
         )
         if rolled is not None:
-            counts = [p.count for p in inner]
+            counts = [p.criteria for p in inner]
             # A group's score read per criterion: a sum of the domains' criteria, or the
             # domains' average size for the averaging rules.
             count = sum(counts) if rule is Rule.SUM else sum(counts) / len(counts)

@@ -19,6 +19,7 @@ from maturity.core.framework import NOT_APPLICABLE
 from maturity.core.respondents import Merged, Submission, merge_submissions
 from maturity.core.review import ModerationRecord, ReviewStep, Status, advance
 from maturity.core.scoring import Score
+from maturity.store import score_json
 from maturity.store.schema import (
     moderations_table,
     review_table,
@@ -336,7 +337,7 @@ class Reviewing(Writing):
         v = versions_table
         stmt = select(v.c.score).where(Key(framework_id, unit, period).where(v) & v.c.current)
         text = self._run(lambda conn: conn.execute(stmt).scalar(), write=False)
-        return None if text is None else Score.model_validate_json(text)
+        return None if text is None else score_json.loads(text)
 
 
 _SUBMISSION_COLUMNS = [

@@ -34,6 +34,7 @@ from maturity.core.framework import Framework
 from maturity.core.respondents import Submission, merge_submissions, respondent_of
 from maturity.core.review import ModerationRecord, Status, apply_moderation
 from maturity.core.scoring import Score, score
+from maturity.store import score_json as score_json_module
 from maturity.store.connection import StoreBase
 from maturity.store.schema import (
     frameworks_table,
@@ -337,8 +338,10 @@ class Writing(StoreBase):
             rows = conn.execute(_LIVE_ROWS, keys).all()
             result, merged_json = _merged(fw, rows, moderated)
             digest = hashlib.sha256(merged_json.encode("utf-8")).hexdigest()
-            score_json = result.model_dump_json()
-            summary_json = result.model_copy(update={"criteria": []}).model_dump_json()
+            score_json, summary_json = (
+                score_json_module.dumps(result),
+                score_json_module.summary(result),
+            )
             respondents, overall = result.respondents, (result.overall.score, result.overall.level)
         if current is not None and (current[1], current[2]) == (digest, fw.version):
             return Made(previous, None, len(versions))
@@ -512,8 +515,8 @@ class Checked:
             group=assessment.group,
             assessment_json=text,
             content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-            score_json=result.model_dump_json(),
-            summary_json=result.model_copy(update={"criteria": []}).model_dump_json(),
+            score_json=score_json_module.dumps(result),
+            summary_json=score_json_module.summary(result),
             overall_score=result.overall.score,
             overall_level=result.overall.level,
             registered=registered,
