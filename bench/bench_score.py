@@ -110,7 +110,8 @@ def main() -> None:
         path = Path(tmp) / "assessment.yaml"
         path.write_text(dump_assessment(assessments[0]), encoding="utf-8")
         bare = [sys.executable, "-c", "import pydantic, yaml, click"]
-        # The floor any pydantic program pays: its first model pulls in pydantic's internals.
+        # What a pydantic program pays for its first model: pydantic's internals, and its
+        # plugin loader (importlib.metadata and more), which `maturity` skips with plugins off.
         one_model = [
             sys.executable,
             "-c",

@@ -6,27 +6,19 @@ so `maturity --help` and `maturity score` stay fast.
 
 from __future__ import annotations
 
-import gc
 import importlib
 import os
 import sys
 from typing import Any
 
-# pydantic looks up plugins through package metadata on the first model it builds, which
-# costs ~25 ms on every command; `maturity` uses none, so skip the search in the CLI process.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-# Starting a command makes tens of thousands of objects that live as long as the process
-# (modules, classes, validators), and at Python's default threshold (700) the cycle
-# collector walks them again every few hundred: about 3% of `maturity score`. Collecting
-# every 50,000 allocations instead (mypy does the same) costs a long command at most a few
-# megabytes of garbage between collections.
-gc.set_threshold(50_000, *gc.get_threshold()[1:])
-
 import click
 
 from maturity import __version__
+from maturity.cli.start_up import start_quickly
 from maturity.core.errors import InvalidFileError, MaturityError, printable
 from maturity.files.crash_log import write_crash_log
+
+start_quickly()  # before pydantic builds a validator
 
 # command name -> "module:attribute"
 COMMANDS = {
