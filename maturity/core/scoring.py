@@ -1,13 +1,13 @@
 """The scoring engine: criterion, then domain, then overall, as the framework declares.
 
-Pure functions over pydantic models; no I/O. The same inputs always give the same
-result. A claim without evidence does not count as proof (the evidence rule caps
-it), and leaving a criterion out never raises a score: an unanswered criterion
-counts at the lowest level and shows as incompleteness.
+Pure functions from the framework and assessment models to plain, immutable results;
+no I/O. The same inputs always give the same result. A claim without evidence does not
+count as proof (the evidence rule caps it), and leaving a criterion out never raises a
+score: an unanswered criterion counts at the lowest level and shows as incompleteness.
 """
 
-# Unlike the other modules, no `from __future__ import annotations`: the models here are
-# built on every command's start, and pydantic would evaluate each annotation from a string
+# Unlike most modules, no `from __future__ import annotations`: NamedTuple would make a
+# ForwardRef of, and compile, each annotation string on every command's start
 # (bench/bench_score.py measures the start-up).
 
 from collections import Counter
