@@ -56,3 +56,76 @@ def test_an_empty_store_says_to_import_first(command: list[str], tmp_path: Path)
         1,
         f"Error: {db} is empty; import assessments first\n",
     )
+
+
+SAMPLE = Path(__file__).resolve().parent.parent / "assessments" / "2025-26" / "hr-od.yaml"
+PLAN = ["plan", "draft", str(SAMPLE)]
+SCORECARD = ["report", "scorecard", str(SAMPLE)]
+
+
+def kind(path: Path) -> str:
+    """What a written file holds, by its first bytes."""
+    head = path.read_bytes()[:8]
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK"):
+        return "docx"
+    return "text"
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "expected"),
+    [
+        (PLAN, "plan.docx", "docx"),
+        (PLAN, "plan.yml", "text"),
+        (PLAN, "plan.pdf", "pdf"),
+        (SCORECARD, "card.docx", "docx"),
+    ],
+)
+def test_without_format_the_output_name_says_what_to_write(
+    command: list[str], name: str, expected: str, tmp_path: Path
+) -> None:
+    out = tmp_path / name
+    result = CliRunner().invoke(main, [*command, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert kind(out) == expected
+    if name.endswith(".yml"):
+        assert out.read_text(encoding="utf-8").startswith("organisation: ")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            [*PLAN, "--format", "pdf", "-o", "{dir}/plan.yaml"],
+            "a .yaml name, but --format pdf writes pdf; name the file .pdf, or give --format yaml",
+        ),
+        (
+            [*PLAN, "-o", "{dir}/plan.json"],
+            "a .json name, but this command writes pdf, docx, html, yaml or csv; "
+            "name the file .pdf or give --format",
+        ),
+        (
+            [*SCORECARD, "-o", "{dir}/card.csv"],
+            "a .csv name, but this command writes pdf or docx; name the file .pdf or give --format",
+        ),
+    ],
+)
+def test_a_name_that_says_another_kind_of_file_is_refused(
+    args: list[str], message: str, tmp_path: Path
+) -> None:
+    args = [a.replace("{dir}", str(tmp_path)) for a in args]
+    result = CliRunner().invoke(main, args)
+    out = args[args.index("-o") + 1]
+    assert (result.exit_code, result.stderr) == (1, f"Error: -o {out}: {message}\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_board_pack_is_written_as_word_when_named_so(tmp_path: Path) -> None:
+    db = tmp_path / "m.db"
+    fill_store(db, framework())
+    out = tmp_path / "board.docx"
+    args = ["report", "board", "--period", "2025/26", "--store", str(db), "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert kind(out) == "docx"

@@ -25,6 +25,48 @@ class OutputPath(click.Path):
         return super().convert(value, param, ctx)
 
 
+# What a file name's ending says the file holds.
+SUFFIX_FORMATS = {
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".csv": "csv",
+    ".json": "json",
+    ".xlsx": "xlsx",
+}
+
+
+def output_format(output: Path | None, fmt: str) -> str:
+    """The format to write: --format, or when it is not given, the one `-o`'s name says.
+
+    `-o plan.docx` writes Word without `--format docx`. A name that says another kind of
+    file than --format asks for is refused, rather than a PDF written as `plan.yaml`.
+    Call it from a command with a `--format` option stored as `fmt`.
+    """
+    said = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if output is None or said is None or said == fmt or output.is_dir():
+        return fmt
+    ctx = click.get_current_context()
+    option = next(p for p in ctx.command.params if p.name == "fmt")
+    choices = [str(c) for c in getattr(option.type, "choices", [])]
+    kinds = ", ".join(choices[:-1]) + " or " + choices[-1] if len(choices) > 1 else fmt
+    if ctx.get_parameter_source("fmt") is click.core.ParameterSource.DEFAULT:
+        if said in choices:
+            return said
+        raise MaturityError(
+            f"-o {output}: a {output.suffix} name, but this command writes "
+            f"{kinds}; "
+            f"name the file .{fmt} or give --format"
+        )
+    raise MaturityError(
+        f"-o {output}: a {output.suffix} name, but --format {fmt} writes {fmt}; name the file "
+        f".{fmt}" + (f", or give --format {said}" if said in choices else "")
+    )
+
+
 def check_period(period: str) -> str:
     """`period` if it is a financial year such as 2025/26; otherwise an error naming --period."""
     from maturity.core.assessment import parse_period

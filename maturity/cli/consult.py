@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from maturity.cli.common import output_format
 from maturity.cli.store import open_store, store_option
 from maturity.core.consultation.ranking import DEFAULT_THRESHOLD
 from maturity.core.errors import MaturityError
@@ -183,6 +184,7 @@ def map_command(
     """
     from maturity.files.output import check_writable, csv_text, write_atomic
 
+    fmt = output_format(output, fmt)
     if output is not None:
         check_writable(output, force)
     with open_store(store_url) as store:

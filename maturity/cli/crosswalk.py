@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from maturity.cli.common import check_period, choose_framework
+from maturity.cli.common import check_period, choose_framework, output_format
 from maturity.cli.store import check_unit, open_store, store_option
 from maturity.core.errors import MaturityError
 
@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     type=click.Choice(["table", "json", "pdf"]),
     default="table",
     show_default=True,
-    help="table for people, json for tools, pdf for a one-page board paper.",
+    help="table for people, json for tools, pdf for a one-page board paper. Without it, "
+    "-o charter.pdf chooses pdf.",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="The PDF file to write.")
 @click.option("--force", is_flag=True, help="Replace the PDF if it exists.")
@@ -70,6 +71,7 @@ def crosswalk_command(
     from maturity.core.crosswalk import crosswalk
     from maturity.files.references import reference_set
 
+    fmt = output_format(output, fmt)
     if fmt == "pdf" and output is None:
         raise click.UsageError("--format pdf needs -o/--output FILE")
     if period is not None:

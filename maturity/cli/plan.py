@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from maturity.cli.common import OutputPath
+from maturity.cli.common import OutputPath, output_format
 from maturity.cli.plan_update import update_command
 from maturity.cli.store import store_option
 from maturity.core.errors import MaturityError
@@ -86,7 +86,7 @@ def plan_group() -> None:
     default="pdf",
     show_default=True,
     help="pdf to publish; docx for committee papers (Word); html for the web; yaml or csv to "
-    "edit and track.",
+    "edit and track. Without it, the -o file's ending chooses (plan.docx is Word).",
 )
 @click.option("--organisation", help="The name on the plan (default: the unit path's first part).")
 @click.option(
@@ -207,6 +207,7 @@ def plan_command(
     from maturity.core.plan import PlanConfig
     from maturity.files.output import check_writable, make_folder, refuse_inputs
 
+    fmt = output_format(output, fmt)
     if paths and (unit or period):
         raise click.UsageError("give assessment files or --unit/--period, not both")
     if not paths and not (unit and period):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from maturity.cli.common import OutputPath, check_period, choose_framework
+from maturity.cli.common import OutputPath, check_period, choose_framework, output_format
 from maturity.cli.store import open_store, store_option
 from maturity.core.errors import MaturityError
 
@@ -83,7 +83,8 @@ threshold_option = click.option(
     type=click.Choice(["pdf", "docx"]),
     default="pdf",
     show_default=True,
-    help="pdf to publish; docx (Word) for committee papers.",
+    help="pdf to publish; docx (Word) for committee papers. Without it, the -o file's "
+    "ending chooses.",
 )
 @click.option("--framework", help="The framework id, when the store holds several.")
 @click.option("--organisation", help="The name on the pack (default: the units' top level).")
@@ -118,6 +119,7 @@ def board_command(
     from maturity.files.output import check_writable, refuse_inputs
 
     check_period(period)
+    fmt = output_format(output, fmt)
     path = output or Path(board_name(period, fmt))
     refuse_inputs(path, [Path(store_url)])
     check_writable(path, force)
@@ -147,7 +149,8 @@ def board_command(
     type=click.Choice(["pdf", "docx"]),
     default="pdf",
     show_default=True,
-    help="pdf to publish; docx (Word) for committee papers.",
+    help="pdf to publish; docx (Word) for committee papers. Without it, the -o file's "
+    "ending chooses.",
 )
 @click.option(
     "--target", "target_level", metavar="LEVEL", help="One target level for every domain."
@@ -183,6 +186,7 @@ def scorecard_command(
     from maturity.files.output import check_writable, slug
     from maturity.reports.plan import build_report
 
+    fmt = output_format(output, fmt)
     loaded = load_merged(paths, framework)
     if len(loaded) != 1:
         units = ", ".join(f"{a.unit} {a.period}" for a, _, _ in loaded)
