@@ -12,7 +12,7 @@ score: an unanswered criterion counts at the lowest level and shows as incomplet
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from maturity.core.assessment import Assessment, Moderation, Response
 from maturity.core.errors import MaturityError
@@ -152,19 +152,24 @@ class Score(NamedTuple):
         and a key since dropped is ignored.
         """
         return cls(
-            framework=FrameworkRef(**_only(FrameworkRef._fields, data["framework"])),
+            framework=_record(FrameworkRef, data["framework"]),
             unit=data["unit"],
             period=data["period"],
             respondents=data["respondents"],
-            overall=OverallScore(**_only(OverallScore._fields, data["overall"])),
-            domains=[DomainScore(**_only(DomainScore._fields, d)) for d in data["domains"]],
-            criteria=[CriterionScore(**_only(CriterionScore._fields, c)) for c in data["criteria"]],
-            groups=[GroupScore(**_only(GroupScore._fields, g)) for g in data.get("groups", ())],
+            overall=_record(OverallScore, data["overall"]),
+            domains=[_record(DomainScore, d) for d in data["domains"]],
+            criteria=[_record(CriterionScore, c) for c in data["criteria"]],
+            groups=[_record(GroupScore, g) for g in data.get("groups", ())],
         )
 
 
-def _only(fields: tuple[str, ...], data: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in data.items() if key in fields}
+_R = TypeVar("_R", FrameworkRef, OverallScore, DomainScore, CriterionScore, GroupScore)
+
+
+def _record(kind: type[_R], data: Mapping[str, Any]) -> _R:
+    if tuple(data) == kind._fields:  # as this version writes it: quick, by position
+        return kind(*data.values())
+    return kind(**{key: value for key, value in data.items() if key in kind._fields})
 
 
 class _Part(NamedTuple):
