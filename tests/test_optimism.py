@@ -64,6 +64,16 @@ def test_optimism_is_never_negative_when_claims_are_only_lowered(data: st.DataOb
 
 
 @given(st.data())
+def test_criteria_out_of_scope_never_make_optimism_negative(data: st.DataObject) -> None:
+    fw = data.draw(frameworks())
+    assessment = _downward_only(fw, data.draw(assessments(fw)))
+    scope = data.draw(st.sets(st.sampled_from(sorted(fw.criteria))))
+    assessment = assessment.model_copy(update={"out_of_scope": dict.fromkeys(scope, "Not ours.")})
+    found = optimism(fw, score(fw, assessment))
+    assert found.gap is None or found.gap >= 0
+
+
+@given(st.data())
 def test_optimism_is_zero_when_nothing_was_capped_moderated_or_measured_lower(
     data: st.DataObject,
 ) -> None:
@@ -117,6 +127,24 @@ def test_a_worked_example_names_each_cause(tiny_framework: Callable[..., Framewo
         "1 by the measured value); on average claims sat 1.00 levels above what counted. "
         "Had every claim counted, the overall score would be 1.00 higher."
     )
+
+
+def test_a_criterion_out_of_scope_stays_out_of_the_claimed_score(
+    tiny_framework: Callable[..., Framework],
+) -> None:
+    # Counted as claimed and out of scope: nothing sat above what counted, so no gap. (The
+    # claimed score once counted the out-of-scope criterion at the lowest level instead.)
+    fw = tiny_framework(points=(1, 2, 3, 4), domains=((1, 1, 1),))
+    assessment = Assessment(
+        framework="tiny",
+        unit="City Council/Housing",
+        period="2025/26",
+        responses={"d1.c1": Response(level="l3"), "d1.c2": Response(level="l4")},
+        out_of_scope={"d1.c3": "The service has no panels."},
+    )
+    found = optimism(fw, score(fw, assessment))
+    assert (found.claimed_score, found.score, found.gap) == (3.5, 3.5, 0.0)
+    assert (found.claims, found.lowered, found.levels_above) == (2, 0, 0.0)
 
 
 def _found(unit: str, gap: float | None, above: float = 0.0, lowered: int = 0) -> Optimism:

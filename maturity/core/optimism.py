@@ -21,9 +21,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from maturity.core.assessment import Assessment, Response
-from maturity.core.framework import NOT_APPLICABLE, Framework, LensRule
-from maturity.core.scoring import CriterionScore, Score, score
+from maturity.core.framework import NOT_APPLICABLE, Framework
+from maturity.core.scoring import CriterionScore, Score, roll_up
 
 MEDIUM_FROM = 0.1
 """Claims this many levels above what counted, on average, or more: `medium` confidence."""
@@ -98,38 +97,22 @@ def _claim(criterion: CriterionScore) -> str | None:
     return criterion.claimed if criterion.claimed is not None else criterion.level
 
 
-def as_claimed(fw: Framework) -> Framework:
-    """The framework scoring claims as made: no evidence rule, lens ratings reported only."""
-    return fw.model_copy(
-        update={
-            "scoring": fw.scoring.model_copy(
-                update={"evidence_required_from": None, "lens_rule": LensRule.REPORT}
-            )
-        }
-    )
+def claimed_score(fw: Framework, result: Score) -> float | None:
+    """The overall score had every claim counted as made, by the framework's own rules.
 
-
-def claimed_score(fw: Framework, result: Score, claims_fw: Framework | None = None) -> float | None:
-    """The overall score had every claim counted as made, by the framework's own rule.
-
-    `claims_fw` is `as_claimed(fw)`, for callers that score many results against one
-    framework (copying it for each would rebuild its indexes every time).
+    Each criterion counts at the level the team claimed; one it did not answer counts as
+    it did (at the lowest level), and one out of scope stays out.
     """
-    claims_fw = claims_fw or as_claimed(fw)
-    responses = {
-        c.id: Response(level=claim) for c in result.criteria if (claim := _claim(c)) is not None
-    }
-    assessment = Assessment.model_construct(
-        framework=fw.id,
-        unit=result.unit,
-        period=result.period,
-        respondents=result.respondents,
-        responses=responses,
-        completed_on=None,
-        submitted_by=None,
-        lens_people={},
-    )
-    return score(claims_fw, assessment).overall.score
+    claimed = [_as_claimed(fw, c) for c in result.criteria]
+    return roll_up(fw, result.unit, result.period, result.respondents, claimed).overall.score
+
+
+def _as_claimed(fw: Framework, criterion: CriterionScore) -> CriterionScore:
+    claim = _claim(criterion)
+    if claim is None or claim == criterion.level:
+        return criterion
+    points = None if claim == NOT_APPLICABLE else fw.level(claim).points
+    return criterion._replace(level=claim, score=points)
 
 
 def confidence(levels_above: float) -> Confidence:
@@ -141,11 +124,10 @@ def confidence(levels_above: float) -> Confidence:
     return Confidence.HIGH
 
 
-def optimism(fw: Framework, result: Score, claims_fw: Framework | None = None) -> Optimism:
+def optimism(fw: Framework, result: Score) -> Optimism:
     """How far one scored assessment's claims sit above what counted.
 
-    The score must carry its criteria (`Store.scores(with_criteria=True)`); `claims_fw`
-    is `as_claimed(fw)` when the caller has it.
+    The score must carry its criteria (`Store.scores(with_criteria=True)`).
     """
     rank = fw.rank
     claims = lowered = raised = 0
@@ -163,7 +145,7 @@ def optimism(fw: Framework, result: Score, claims_fw: Framework | None = None) -
             causes[cause(fw, criterion)] += 1
         elif step < 0:
             raised += 1
-    claimed = claimed_score(fw, result, claims_fw)
+    claimed = claimed_score(fw, result)
     counted = result.overall.score
     gap = None if claimed is None or counted is None else claimed - counted
     if gap is not None and abs(gap) < 1e-9:
@@ -243,12 +225,8 @@ def for_scores(
 
     The scores must carry their criteria.
     """
-    by_version = {fw.version: (fw, as_claimed(fw)) for fw in frameworks}
-    found: dict[tuple[str, str], Optimism] = {}
-    for s in scores:
-        fw, claims_fw = by_version[s.framework.version]
-        found[(s.unit, s.period)] = optimism(fw, s, claims_fw)
-    return found
+    by_version = {fw.version: fw for fw in frameworks}
+    return {(s.unit, s.period): optimism(by_version[s.framework.version], s) for s in scores}
 
 
 def trends(found: dict[tuple[str, str], Optimism]) -> dict[tuple[str, str], float | None]:

@@ -278,30 +278,41 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
     """
     spreads = spreads or {}
     criteria: list[CriterionScore] = []
+    for ref in fw.criteria:
+        reason = assessment.scope_reason(ref)
+        if reason is not None:
+            result = CriterionScore(
+                id=ref,
+                answered=False,
+                claimed=None,
+                level=NOT_APPLICABLE,
+                score=None,
+                out_of_scope=reason,
+            )
+        else:
+            result = effective_level(fw, ref, assessment.responses.get(ref))
+        if ref in spreads:
+            result = result._replace(spread=spreads[ref])
+        criteria.append(result)
+    return roll_up(fw, assessment.unit, assessment.period, assessment.respondents, criteria)
+
+
+def roll_up(
+    fw: Framework, unit: str, period: str, respondents: int, criteria: list[CriterionScore]
+) -> Score:
+    """Roll criterion results (every criterion, in framework order) up into domains,
+    groups and the whole, by the framework's rules."""
     domains: list[DomainScore] = []
     domain_parts: dict[str, _Part] = {}
     tallies: dict[str, tuple[int, int]] = {}
     total_answered = total_applicable = 0
+    start = 0
     for domain in fw.domains:
         parts: list[_Part] = []
         answered = applicable = 0
-        for criterion in domain.criteria:
-            ref = f"{domain.id}.{criterion.id}"
-            reason = assessment.scope_reason(ref)
-            if reason is not None:
-                result = CriterionScore(
-                    id=ref,
-                    answered=False,
-                    claimed=None,
-                    level=NOT_APPLICABLE,
-                    score=None,
-                    out_of_scope=reason,
-                )
-            else:
-                result = effective_level(fw, ref, assessment.responses.get(ref))
-            if ref in spreads:
-                result = result._replace(spread=spreads[ref])
-            criteria.append(result)
+        inside = criteria[start : start + len(domain.criteria)]
+        start += len(domain.criteria)
+        for criterion, result in zip(domain.criteria, inside, strict=True):
             if result.score is None or result.level is None:
                 continue
             applicable += 1
@@ -333,9 +344,9 @@ def score(fw: Framework, assessment: Assessment, spreads: dict[str, int] | None 
     overall = _roll_up(fw, fw.scoring.overall_rule, top_parts)
     return Score(
         framework=FrameworkRef(id=fw.id, version=fw.version),
-        unit=assessment.unit,
-        period=assessment.period,
-        respondents=assessment.respondents,
+        unit=unit,
+        period=period,
+        respondents=respondents,
         overall=OverallScore(
             score=None if overall is None else overall[0],
             level=None if overall is None else fw.level_ids[overall[1]],
