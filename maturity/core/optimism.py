@@ -104,6 +104,8 @@ def claimed_score(fw: Framework, result: Score) -> float | None:
     it did (at the lowest level), and one out of scope stays out.
     """
     claimed = [_as_claimed(fw, c) for c in result.criteria]
+    if all(a is b for a, b in zip(claimed, result.criteria, strict=True)):
+        return result.overall.score  # every claim counted as made: nothing to roll up again
     return roll_up(fw, result.unit, result.period, result.respondents, claimed).overall.score
 
 
