@@ -40,6 +40,8 @@ class CriterionScore(NamedTuple):
     """Whether the team gave a level or a value."""
     claimed: str | None
     """The level the team claimed (merged across respondents)."""
+    # The fields keep the order of the JSON that stores and outputs already hold; so
+    # `level` and `score`, always given, take a default as the fields before them do.
     moderated: str | None = None
     """The moderator's level, if any."""
     metric_level: str | None = None

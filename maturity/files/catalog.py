@@ -14,16 +14,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from maturity import __version__
-
-try:  # CPython's own pickler; `import pickle` also defines a pure-Python one (1% of start-up)
-    from _pickle import dumps, loads
-except ImportError:  # another Python
-    from pickle import dumps, loads
 from maturity.core import framework as framework_module
 from maturity.core.assessment import Assessment
 from maturity.core.errors import MaturityError, shown
 from maturity.core.framework import Framework, version_key
 from maturity.files.framework_check import load_framework_file
+
+try:  # CPython's own pickler; `import pickle` also defines a pure-Python one (1% of start-up)
+    from _pickle import dumps, loads
+except ImportError:  # another Python
+    from pickle import dumps, loads
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
