@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -268,43 +268,18 @@ def add_evidence(
     return store._run(work, write=True)
 
 
+# The register's columns in the order of `Evidence`'s fields.
+_EVIDENCE = [evidence_table.c[field.name] for field in fields(Evidence)]
+
+
 def evidence_for(store: Store, draft_id: int) -> list[Evidence]:
     e = evidence_table
-    stmt = (
-        select(
-            e.c.id,
-            e.c.draft_id,
-            e.c.ref,
-            e.c.kind,
-            e.c.text,
-            e.c.filename,
-            e.c.media_type,
-            e.c.sha256,
-            e.c.size,
-            e.c.added_by,
-            e.c.added_at,
-        )
-        .where(e.c.draft_id == draft_id)
-        .order_by(e.c.ref, e.c.id)
-    )
+    stmt = select(*_EVIDENCE).where(e.c.draft_id == draft_id).order_by(e.c.ref, e.c.id)
     return store._run(lambda conn: [Evidence(*r) for r in conn.execute(stmt)], write=False)
 
 
 def evidence_entry(store: Store, evidence_id: int) -> Evidence | None:
-    e = evidence_table
-    stmt = select(
-        e.c.id,
-        e.c.draft_id,
-        e.c.ref,
-        e.c.kind,
-        e.c.text,
-        e.c.filename,
-        e.c.media_type,
-        e.c.sha256,
-        e.c.size,
-        e.c.added_by,
-        e.c.added_at,
-    ).where(e.c.id == evidence_id)
+    stmt = select(*_EVIDENCE).where(evidence_table.c.id == evidence_id)
     row = store._run(lambda conn: conn.execute(stmt).first(), write=False)
     return None if row is None else Evidence(*row)
 
