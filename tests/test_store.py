@@ -293,6 +293,25 @@ def test_read_only_store(tmp_path: Path) -> None:
     assert code == 0 and "housing.yaml" in out
 
 
+def test_a_store_whose_name_holds_url_characters_is_kept_where_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `?` and `#` once ended the name: the store went to `.../odd dir` instead.
+    folder = tmp_path / "odd dir?#x"
+    folder.mkdir()
+    db, backup = folder / "m?a#b.db", folder / "b#k?.db"
+    write(tmp_path / "in", "housing.yaml")
+    assert run("import", str(tmp_path / "in"), "--store", str(db))[0] == 0
+    code, out, err = run("store", "backup", str(backup), "--store", str(db))
+    assert code == 0, err
+    assert sorted(p.name for p in folder.iterdir()) == ["b#k?.db", "m?a#b.db"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "odd dir?#x"]
+    # Read-only, as in a folder the user cannot write to: opened by URI, the name intact.
+    monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)
+    code, out, err = run("history", "City Council/Housing", "--store", str(backup))
+    assert code == 0 and "housing.yaml" in out, err
+
+
 def test_store_from_environment_and_bad_unit(tmp_path: Path, store_url: str) -> None:
     db = store_url
     write(tmp_path / "in", "housing.yaml")

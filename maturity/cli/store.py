@@ -47,17 +47,19 @@ def open_store(url: str, create: bool = False, upgrade: bool = False) -> Store:
     immutable; with one, SQLite reads both read-only.
     """
     import os
-    from urllib.parse import quote
 
     from maturity.store import open_store as _open
+    from maturity.store.connection import sqlite_uri
 
     path = Path(url)
     if create or "://" in url or not path.is_file() or os.access(path.parent or ".", os.W_OK):
         return _open(url, create=create, upgrade=upgrade)
     wal = path.with_name(path.name + "-wal")
     shm = path.with_name(path.name + "-shm")
-    mode = "mode=ro" if wal.exists() and shm.exists() else "immutable=1"
-    store = _open(f"sqlite:///file:{quote(str(path.resolve()))}?{mode}&uri=true")
+    if wal.exists() and shm.exists():
+        store = _open(sqlite_uri(path.resolve(), mode="ro"))
+    else:
+        store = _open(sqlite_uri(path.resolve(), immutable="1"))
     store.name = url
     return store
 

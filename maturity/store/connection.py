@@ -16,9 +16,10 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Self, TypeVar
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 
 from maturity.core.errors import MaturityError
@@ -28,8 +29,21 @@ BUSY_SECONDS = 60.0
 T = TypeVar("T")
 
 
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
+def sqlite_url(path: Path) -> URL:
+    """The URL of a SQLite file, whatever its name holds: built, not written out, so a `?`
+    or `#` in a folder or file name stays part of the name."""
+    return URL.create("sqlite", database=str(path))
+
+
+def sqlite_uri(path: Path, **options: str) -> URL:
+    """The URL of a SQLite file opened with URI options (`mode="ro"`, `immutable="1"`).
+
+    Built, not written out: SQLAlchemy would decode a written-out name before SQLite reads
+    it as a URI, and a `?` or `#` in a folder or file name would end the name there.
+    """
+    return URL.create(
+        "sqlite", database=f"file:{quote(str(path))}", query={**options, "uri": "true"}
+    )
 
 
 def _is_sqlite_busy(exc: BaseException) -> bool:
@@ -156,12 +170,16 @@ def _sqlite_events(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def connect(url: str, create: bool) -> tuple[Engine, str]:
+def connect(url: str | URL, create: bool) -> tuple[Engine, str]:
     """An engine for a SQLite file path or SQLAlchemy URL, and the store's display name.
 
     Without `create`, a SQLite file that does not exist yet is an error, and nothing is created.
+    A `URL` object (see `sqlite_uri`) is used as it is.
     """
+    if isinstance(url, URL):
+        return _engine(url, url.render_as_string(hide_password=True))
     name = display_name(url)
+    target: str | URL = url
     if "://" not in url:
         path = Path(url)
         if path.is_dir():
@@ -176,9 +194,13 @@ def connect(url: str, create: bool) -> tuple[Engine, str]:
                 raise MaturityError(f"{name}: folder {parent} does not exist")
         elif path.stat().st_size and not _has_sqlite_header(path):
             raise MaturityError(f"{name} is not a maturity store (not a SQLite database)")
-        url = sqlite_url(path)
+        target = sqlite_url(path)
+    return _engine(target, name)
+
+
+def _engine(target: str | URL, name: str) -> tuple[Engine, str]:
     try:
-        engine = create_engine(url)
+        engine = create_engine(target)
     except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
         raise MaturityError(f"{name}: cannot use this store URL ({exc})") from None
     if engine.dialect.name == "sqlite":

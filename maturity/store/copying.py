@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, create_engine, delete, func, inspect, select, text
 
 from maturity.core.errors import MaturityError
+from maturity.store.connection import sqlite_uri
 from maturity.store.schema import meta_table, metadata
 from maturity.store.store import Store, open_store
 
@@ -194,7 +195,7 @@ def backup(store_url: str, file: Path, force: bool = False) -> dict[str, TableDi
             target.close()
             source.close()
         # Read back as it will be opened, read-only so that it stays in rollback-journal mode.
-        engine = create_engine(f"sqlite:///file:{temp}?mode=ro&uri=true")
+        engine = create_engine(sqlite_uri(temp, mode="ro"))
         try:
             with engine.connect() as conn:
                 return digests(conn)

@@ -10,6 +10,8 @@ registered with `maturity framework add`), `units` (the unit tree, renames) and
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from maturity.store.connection import DEFAULT_STORE, connect
 from maturity.store.consultations import Consulting
 from maturity.store.migrating import Migrating
@@ -18,12 +20,17 @@ from maturity.store.registry import Registry
 from maturity.store.reviewing import Reviewing
 from maturity.store.units import Units
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
 
 class Store(Reviewing, Registry, Units, Reading, Consulting, Migrating):
     """An open store. Use `open_store`; close with `close()` or a `with` block."""
 
 
-def open_store(url: str = DEFAULT_STORE, create: bool = False, upgrade: bool = False) -> Store:
+def open_store(
+    url: str | URL = DEFAULT_STORE, create: bool = False, upgrade: bool = False
+) -> Store:
     """Open a store by SQLite file path or SQLAlchemy URL; with `create`, make it if new.
 
     Without `create`, a store that does not exist yet is an error, and nothing is created.
