@@ -259,3 +259,20 @@ def test_a_council_sized_pack_leads_with_departments_and_puts_units_in_an_append
     pages = trend_pages(large.trends)
     assert [len(p) for p in pages] == [PANELS_PER_PAGE] * 5 + [len(large.trends) - 100]
     assert [line for page in pages for line in page] == large.trends
+
+
+def test_a_council_sized_pack_counts_review_statuses_in_a_sentence() -> None:
+    from maturity.reports.board import review_rows
+
+    fw = framework()
+    scores = [
+        scored(fw, f"Council/Dept {i // 10 + 1}/Service {i + 1}", "2025/26",
+               {"d1.c1": "l2", "d2.c3": "l3"}, 9.0)[1]
+        for i in range(60)
+    ]  # fmt: skip
+    pack = build_board(scores, [fw], "2025/26", reviews={s.unit: ([], []) for s in scores})
+    # The words once ran together ("60 draft.No unit ...").
+    assert review_rows(pack) == (
+        [],
+        "60 draft. No unit has review steps, moderation or answers carried over yet.",
+    )

@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from maturity.core.board import BoardPack, Movement, TrendLine, UnitRow
+from maturity.core.insight import UnitInsight
+from maturity.core.optimism import Confidence
+from maturity.core.review import UnitReview
 from maturity.core.suppression import note
 
 TEMPLATE = "board-pack.html.j2"
@@ -68,6 +71,108 @@ def body_trends(pack: BoardPack) -> list[TrendLine]:
         return pack.trends
     shown = {row.unit for row in department_rows(pack)}
     return [line for line in pack.trends if line.unit in shown]
+
+
+# The prose of the pack's later sections, said once for the PDF and the Word version.
+INSIGHT_INTRO = (
+    "Confidence compares the levels each team claimed with the levels that counted after the "
+    "evidence rule, moderation and measured values. High: claims sat on average less than a "
+    "tenth of a level above what counted; medium: less than three tenths; low: more."
+)
+REVIEW_INTRO = (
+    "Where each unit's result stands in its review (draft, submitted, returned, validated, "
+    "approved), the steps taken, the levels moderators set beside the teams' own answers, and "
+    "answers carried over from the last period that the team has not yet reviewed."
+)
+
+
+def lens_intro(pack: BoardPack) -> str:
+    """What the lens heatmap shows, and whether the ratings changed the scores."""
+    text = (
+        "Some units rated criteria separately for people with a protected characteristic (or a "
+        "characteristic the council adds). Each cell is the domain's level over the criteria "
+        'rated for that group; "Not rated" means no criterion in the domain was. These ratings '
+        "are reported beside the scores above and do not change them"
+    )
+    if pack.lens_rule == "lowest":
+        text += ", except that a criterion counts at no more than its lowest rating for a group"
+    return text + "."
+
+
+def insight_rows(pack: BoardPack) -> tuple[list[UnitInsight], str | None]:
+    """The units the confidence table lists, and for a council-sized pack the line above it.
+
+    A council-sized pack lists the units with low confidence only, after a count of each.
+    """
+    if not is_large(pack):
+        return list(pack.insight), None
+    count = {c: sum(1 for i in pack.insight if i.confidence is c) for c in Confidence}
+    low = [i for i in pack.insight if i.confidence is Confidence.LOW]
+    line = (
+        f"Of the {len(pack.insight)} units assessed, {count[Confidence.HIGH]} have high "
+        f"confidence, {count[Confidence.MEDIUM]} medium and {count[Confidence.LOW]} low"
+        + ("; those with low confidence are listed." if low else ".")
+    )
+    return low, line
+
+
+def review_rows(pack: BoardPack) -> tuple[list[UnitReview], str | None]:
+    """The units the review table lists, and for a council-sized pack the line above it.
+
+    A council-sized pack lists only the units with review steps, then moderation, then
+    answers carried over, by name, after a count of each status.
+    """
+    if not is_large(pack):
+        return list(pack.reviews), None
+    with_steps = [r for r in pack.reviews if r.steps]
+    moderated = [r for r in pack.reviews if not r.steps and r.moderations]
+    carried = [r for r in pack.reviews if not r.steps and not r.moderations and r.carried_over]
+    rows = sorted(with_steps + moderated + carried, key=lambda r: r.label)
+    statuses = sorted({r.status for r in pack.reviews})
+    counts = ", ".join(f"{sum(1 for r in pack.reviews if r.status == s)} {s}" for s in statuses)
+    line = f"{counts}. " + (
+        "The units with review steps, moderation or answers carried over are listed."
+        if rows
+        else "No unit has review steps, moderation or answers carried over yet."
+    )
+    return rows, line
+
+
+def review_lines(review: UnitReview, levels: dict[str, str]) -> list[str]:
+    """A unit's review steps and moderation, a line each; `None yet` without any."""
+    lines = [
+        f"{s.at:%d %b %Y}: {s.status} by {s.by}" + (f": {s.comment}" if s.comment else "")
+        for s in review.steps
+    ]
+    lines += [
+        f"Moderated {m.criterion} to {levels.get(m.level, m.level)} by {m.moderator}, "
+        f"{m.on:%d %b %Y}: {m.reason}"
+        for m in review.moderations
+    ]
+    return lines or ["None yet"]
+
+
+def lens_suppressed(pack: BoardPack) -> str:
+    """What stands in a lens row about too few people to publish."""
+    return f"[c] Not published: about fewer than {pack.threshold} people"
+
+
+NOT_RATED = "Not rated"
+"""A lens heatmap cell where no criterion in the domain was rated for the group."""
+
+
+def about_lines(pack: BoardPack) -> list[str]:
+    """The pack's closing notes: what the scores are, and what is never published."""
+    return [
+        "Scores are the current version of each unit's self-assessment for the period, scored "
+        f"by the {pack.framework_name}; a score maps to the highest level whose points it "
+        "reaches.",
+        "A department without its own assessment is combined from the units below it, "
+        "weighted by their number of respondents.",
+        "Movement compares each unit with its previous assessed period.",
+        f"Counts of fewer than {pack.threshold} people are never published, and nor is "
+        "anything worked out from them.",
+    ]
 
 
 def is_large(pack: BoardPack) -> bool:
@@ -128,6 +233,15 @@ def context(pack: BoardPack, charts: dict[str, str], on: dt.date) -> dict[str, A
         "distribution_src": charts["distribution"],
         "distribution_alt": distribution_alt(pack),
         "suppression_note": note(pack.threshold),
+        "insight_intro": INSIGHT_INTRO,
+        "insight_rows": insight_rows(pack),
+        "lens_intro": lens_intro(pack),
+        "review_intro": REVIEW_INTRO,
+        "review_rows": review_rows(pack),
+        "review_lines": lambda r: review_lines(r, names),
+        "lens_suppressed": lens_suppressed(pack),
+        "not_rated": NOT_RATED,
+        "about_lines": about_lines(pack),
         "inline_css": None,
     }
 
