@@ -124,3 +124,30 @@ def test_the_sample_board_pack_shows_the_lens_heatmap_and_a_suppressed_lens(
         "Care experience not shown" in text
     )
     assert "[c] Not published: about fewer than 5 people" in text
+
+
+def test_the_sample_board_pack_in_word_has_the_lens_heatmap_too(tmp_path: Path) -> None:
+    import docx
+
+    store = f"sqlite:///{tmp_path / 'council.db'}"
+    files = [str(p) for p in sorted(SAMPLES.glob("*/*.yaml"))]
+    assert run("import", *files, "--store", store)[0] == 0
+    path = tmp_path / "board.docx"
+    code, _, err = run(
+        "report", "board", "--framework", "council-equality-3", "--period", "2025/26",
+        "--store", store, "-o", str(path),
+    )  # fmt: skip
+    assert code == 0, err
+    document = docx.Document(str(path))
+    heatmap = next(t for t in document.tables if t.rows[0].cells[0].text == "Unit and group")
+    rows = [[c.text for c in row.cells] for row in heatmap.rows]
+    # A unit's row spans the table, as in the PDF; so does a suppressed lens's note.
+    unit_row = next(r for r in rows if r[0].startswith("City Development"))
+    assert unit_row[0].endswith(
+        "Libraries and Community Services: Achieving for race, Developing for disability, "
+        "Achieving for sex, Developing for care experience"
+    )
+    assert set(unit_row) == {unit_row[0]}
+    suppressed = next(r for r in rows if r[1].startswith("[c]"))
+    assert set(suppressed[1:]) == {"[c] Not published: about fewer than 5 people"}
+    assert ["Race", *["◑ Achieving"] * 5] in rows

@@ -164,6 +164,52 @@ def test_a_council_sized_board_pack_in_word_puts_every_unit_in_an_appendix(tmp_p
     board_docx(build_board(scores, [fw], "2025/26"), path)
     found = [text for _, text in headings(path)]
     assert "Maturity by department and domain, 2025/26" in found
-    assert found[-1] == "Appendix: every unit"
-    cells = [c.text for grid in docx.Document(str(path)).tables for c in grid.columns[0].cells]
+    # As in the PDF: the appendix after the pages, then confidence and the notes.
+    assert found[-3:] == [
+        "Appendix: every unit",
+        "How far to trust each result, 2025/26",
+        "About this pack",
+    ]
+    document = docx.Document(str(path))
+    cells = [c.text for grid in document.tables for c in grid.columns[0].cells]
     assert "Dept 6 / Service 60" in cells
+    # A council-sized pack counts each confidence and lists only the low ones.
+    text = [p.text for p in document.paragraphs]
+    assert "Of the 60 units assessed, 60 have high confidence, 0 medium and 0 low." in text
+
+
+def test_the_word_board_pack_has_the_review_and_the_notes_the_pdf_has(tmp_path: Path) -> None:
+    from board_fixtures import fill_store
+    from click.testing import CliRunner
+
+    from maturity.cli import main
+
+    db = tmp_path / "m.db"
+    fw = framework()
+    fill_store(db, fw)
+    unit = next(s.unit for s in board_scores(fw) if s.period == "2025/26")
+    step = ["review", unit, "--period", "2025/26", "--store", str(db), "--by", "Kal Sandhu"]
+    for args in (["--status", "submitted"], ["--status", "returned", "--comment", HOSTILE]):
+        assert CliRunner().invoke(main, [*step, *args]).exit_code == 0
+    path = tmp_path / "board.docx"
+    args = ["report", "board", "--period", "2025/26", "--store", str(db), "-o", str(path)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    found = [text for _, text in headings(path)]
+    assert found[-3:] == [
+        "How far to trust each result, 2025/26",
+        "Review and moderation, 2025/26",
+        "About this pack",
+    ]
+    document = docx.Document(str(path))
+    header = ["Unit", "Status", "Steps and moderation", "Carried over, not yet reviewed"]
+    review = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == header)
+    returned = next(r for r in review.rows if "returned by Kal Sandhu" in r.cells[2].text)
+    assert returned.cells[1].text == "returned (not yet validated)"
+    assert returned.cells[2].text.endswith(f"returned by Kal Sandhu: {HOSTILE}")
+    notes = [p.text for p in document.paragraphs if p.style is not None and
+             p.style.name == "List Bullet"]  # fmt: skip
+    assert (
+        "Counts of fewer than 5 people are never published, and nor is anything worked out "
+        "from them." in notes
+    )

@@ -254,7 +254,8 @@ def plan_docx(report: PlanReport, path: Path, force: bool = False) -> None:
 
 
 def board_docx(pack: BoardPack, path: Path, force: bool = False, on: dt.date | None = None) -> None:
-    """The board pack as Word: key messages, distribution, maturity, movement, targets, measures."""
+    """The board pack as Word, as the PDF has it: from key messages to measures, then how far
+    to trust each result, the levels through lenses, review and moderation, and notes."""
     from maturity.reports.board import body_trends, context, department_rows, is_large
     from maturity.reports.board_charts import (
         distribution_chart_as,
@@ -408,4 +409,79 @@ def board_docx(pack: BoardPack, path: Path, force: bool = False, on: dt.date | N
             ],
             font_pt=7,
         )
+    _insight_sections(doc, pack, ctx)
+    if pack.reviews:
+        doc.add_heading(f"Review and moderation, {pack.period}", level=2)
+        doc.add_paragraph(ctx["review_intro"])
+        reviews, line = ctx["review_rows"]
+        if line:
+            doc.add_paragraph(line)
+        if reviews:
+            table(
+                doc,
+                ["Unit", "Status", "Steps and moderation", "Carried over, not yet reviewed"],
+                [
+                    [
+                        r.label,
+                        f"{r.status}" + ("" if r.validated else " (not yet validated)"),
+                        "\n".join(ctx["review_lines"](r)),
+                        str(r.carried_over),
+                    ]
+                    for r in reviews
+                ],
+            )
+    doc.add_heading("About this pack", level=2)
+    for line in ctx["about_lines"]:
+        doc.add_paragraph(line, style="List Bullet")
     save(doc, path, force)
+
+
+def _insight_sections(doc: DocxDocument, pack: BoardPack, ctx: dict[str, Any]) -> None:
+    """How far to trust each result, and each unit's levels through its lenses."""
+    if not pack.insight:
+        return
+    doc.add_heading(f"How far to trust each result, {pack.period}", level=2)
+    doc.add_paragraph(ctx["insight_intro"])
+    shown, line = ctx["insight_rows"]
+    if line:
+        doc.add_paragraph(line)
+    if shown:
+        table(
+            doc,
+            ["Unit", "Confidence", "Why"],
+            [[i.label, i.confidence_words, i.explanation] for i in shown],
+            widths_mm=[60, 35, 172],
+        )
+    lensed = [i for i in pack.insight if i.lenses]
+    if not lensed:
+        return
+    levels, markers = ctx["levels"], ctx["markers"]
+
+    def shown_level(level: str | None) -> str:
+        return f"{markers[level]} {levels[level]}" if level in levels else ctx["not_rated"]
+
+    doc.add_heading(f"Maturity for each group of people, {pack.period}", level=2)
+    doc.add_paragraph(ctx["lens_intro"])
+    rows: list[list[str]] = []
+    spans: list[tuple[int, int]] = []  # (row, first column) of cells that span to the end
+    blank = [""] * (len(pack.domains) + 1)
+    for unit in lensed:
+        spans.append((len(rows), 0))
+        rows.append([f"{unit.label}: {unit.lens_summary}", *blank])
+        for r in unit.lenses:
+            if r.suppressed:
+                spans.append((len(rows), 1))
+                rows.append([r.name, ctx["lens_suppressed"], *blank[1:]])
+            else:
+                rows.append(
+                    [r.name, *(shown_level(lv) for lv in [r.level, *(c.level for c in r.cells)])]
+                )
+    headings = ["Unit and group", "Overall", *(d.name for d in pack.domains)]
+    grid = table(doc, headings, rows, font_pt=7)
+    for row, first in spans:  # as the PDF's: a unit's heading row, a suppressed lens's note
+        cells = grid.rows[row + 1].cells
+        merged = cells[first].merge(cells[-1])
+        for extra in merged.paragraphs[1:]:
+            extra._element.getparent().remove(extra._element)
+    if any(r.suppressed for unit in lensed for r in unit.lenses):
+        doc.add_paragraph(ctx["suppression_note"])
