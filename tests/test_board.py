@@ -222,8 +222,9 @@ def test_report_board_names_a_missing_period(tmp_path: Path) -> None:
     assert result.output == "Error: no scores for 2022/23; periods with scores: 2024/25, 2025/26\n"
 
 
-def council_pack(units: int) -> BoardPack:
-    """`units` services in departments of ten, one period, plus one department of one unit."""
+def council_pack(units: int, reviewed: bool = False) -> BoardPack:
+    """`units` services in departments of ten, one period, plus one department of one unit;
+    with `reviewed`, each with a review (in draft)."""
     fw = framework()
     scores = [
         scored(fw, f"Council/Dept {i // 10 + 1}/Service {i + 1}", "2025/26",
@@ -231,7 +232,8 @@ def council_pack(units: int) -> BoardPack:
         for i in range(units)
     ]  # fmt: skip
     scores.append(scored(fw, "Council/Solo/Only", "2025/26", {"d1.c1": "l1"}, 1.0)[1])
-    return build_board(scores, [fw], "2025/26")
+    reviews = {s.unit: ([], []) for s in scores} if reviewed else None
+    return build_board(scores, [fw], "2025/26", reviews=reviews)
 
 
 def test_a_council_sized_pack_leads_with_departments_and_puts_units_in_an_appendix() -> None:
@@ -264,15 +266,9 @@ def test_a_council_sized_pack_leads_with_departments_and_puts_units_in_an_append
 def test_a_council_sized_pack_counts_review_statuses_in_a_sentence() -> None:
     from maturity.reports.board import review_rows
 
-    fw = framework()
-    scores = [
-        scored(fw, f"Council/Dept {i // 10 + 1}/Service {i + 1}", "2025/26",
-               {"d1.c1": "l2", "d2.c3": "l3"}, 9.0)[1]
-        for i in range(60)
-    ]  # fmt: skip
-    pack = build_board(scores, [fw], "2025/26", reviews={s.unit: ([], []) for s in scores})
-    # The words once ran together ("60 draft.No unit ...").
+    pack = council_pack(60, reviewed=True)
+    # The words once ran together ("61 draft.No unit ...").
     assert review_rows(pack) == (
         [],
-        "60 draft. No unit has review steps, moderation or answers carried over yet.",
+        "61 draft. No unit has review steps, moderation or answers carried over yet.",
     )
