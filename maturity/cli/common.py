@@ -57,8 +57,7 @@ def output_format(output: Path | None, fmt: str) -> str:
         if said in choices:
             return said
         raise MaturityError(
-            f"-o {output}: a {output.suffix} name, but this command writes "
-            f"{kinds}; "
+            f"-o {output}: a {output.suffix} name, but this command writes {kinds}; "
             f"name the file .{fmt} or give --format"
         )
     raise MaturityError(

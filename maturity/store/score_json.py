@@ -1,8 +1,8 @@
 """Scores as the store keeps them: compact JSON text, with and without the criteria.
 
-JSON is written and parsed by pydantic's compiled core (`pydantic_core`), which is about
-three times quicker than the standard library here, and keeps the text exactly as
-stores written when scores were pydantic models hold it.
+JSON is written and parsed by pydantic's compiled core (`pydantic_core`): about three
+times quicker than the standard library here, and the same text as when scores were
+pydantic models, so every store holds one format.
 """
 
 from __future__ import annotations
