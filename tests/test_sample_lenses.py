@@ -151,3 +151,28 @@ def test_the_sample_board_pack_in_word_has_the_lens_heatmap_too(tmp_path: Path) 
     suppressed = next(r for r in rows if r[1].startswith("[c]"))
     assert set(suppressed[1:]) == {"[c] Not published: about fewer than 5 people"}
     assert ["Race", *["◑ Achieving"] * 5] in rows
+
+
+def test_benchmark_json_gives_each_unit_the_lens_results_score_json_gives(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'council.db'}"
+    files = [str(p) for p in sorted(SAMPLES.glob("*/*.yaml"))]
+    assert run("import", *files, "--store", store)[0] == 0
+    code, out, err = run("benchmark", "--store", store, "--period", "all", "--format", "json")
+    assert code == 0, err
+    records = {(r["unit"], r["period"]): r for r in json.loads(out)}
+    assessed = 0
+    for path in sorted(SAMPLES.glob("*/*.yaml")):
+        scored = score_json(path)
+        assert records[(scored["unit"], scored["period"])]["lenses"] == scored["lenses"]
+        assessed += 1
+    assert assessed == 6
+    # A department rolled up from its units has no lens results of its own.
+    assert records[("City Council/Corporate Resources", "2025/26")]["lenses"] is None
+
+
+def test_benchmark_json_of_a_framework_without_lenses_has_no_lens_key(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'edi.db'}"
+    assert run("import", str(ROOT / "assessments" / "2025-26"), "--store", store)[0] == 0
+    code, out, err = run("benchmark", "--store", store, "--format", "json")
+    assert code == 0, err
+    assert all("lenses" not in r for r in json.loads(out))

@@ -14,6 +14,7 @@ from maturity.core.errors import MaturityError
 if TYPE_CHECKING:
     from maturity.core.benchmark import Benchmark, Row
     from maturity.core.framework import Framework
+    from maturity.core.lens import UnitLenses
     from maturity.core.optimism import Optimism
     from maturity.store import Store
 
@@ -83,6 +84,8 @@ def benchmark_command(
     what counted after the evidence rule, moderation and measures (the score gap, the
     average distance in levels, the claims lowered, a confidence of high, medium or low,
     and the gap's trend per year, over the last three periods up to the one shown).
+    For a framework with lenses, JSON also gives each assessed unit's lens results
+    (`lenses`) as `maturity score` does, lenses about fewer than 5 people suppressed.
 
     \b
     Example:
@@ -124,6 +127,11 @@ def benchmark_command(
         findings = (
             _optimism(store, framework_id, frameworks, period) if fmt in ("json", "csv") else {}
         )
+        lensed = (
+            _lenses(store, framework_id, frameworks, period)
+            if fmt == "json" and any(fw.lenses for fw in frameworks)
+            else None
+        )
     targets = _targets(targets_file, frameworks)
     result = benchmark(
         scores,
@@ -138,7 +146,7 @@ def benchmark_command(
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
     if fmt == "json":
-        click.echo(to_json(result, findings))
+        click.echo(to_json(result, findings, lensed))
     elif fmt == "csv":
         click.echo(to_csv(result, findings), nl=False)
     else:
@@ -185,10 +193,13 @@ def _optimism_record(found: tuple[Optimism, float | None] | None) -> dict[str, o
     }
 
 
-def to_json(result: Benchmark, findings: Findings) -> str:
-    """One record per unit and period; assessed units carry their optimism (null when rolled up)."""
+def to_json(
+    result: Benchmark, findings: Findings, lensed: dict[tuple[str, str], UnitLenses] | None = None
+) -> str:
+    """One record per unit and period; assessed units carry their optimism and, for a
+    framework with lenses, their lens results (both null when rolled up)."""
     from pydantic import TypeAdapter
-    from pydantic_core import to_json
+    from pydantic_core import to_json as json_text
 
     from maturity.core.benchmark import Row
 
@@ -198,7 +209,26 @@ def to_json(result: Benchmark, findings: Findings) -> str:
     for record, row in zip(records, result.rows, strict=True):
         key = (row.unit, row.period)
         record["optimism"] = None if row.rolled_up else _optimism_record(findings.get(key))
-    return to_json(records, indent=2).decode("utf-8")
+        if lensed is not None:
+            found = None if row.rolled_up else lensed.get(key)
+            record["lenses"] = found.as_dict() if found else None
+    return json_text(records, indent=2).decode("utf-8")
+
+
+def _lenses(
+    store: Store, framework_id: str, frameworks: list[Framework], period: str
+) -> dict[tuple[str, str], UnitLenses]:
+    """Each assessed unit's lens results in `period` (or every period), as `maturity score`
+    gives them: lenses about fewer than 5 people suppressed."""
+    from maturity.core.lens import lenses_by_unit
+
+    by_version = {fw.version: fw for fw in frameworks}
+    stored = store.assessments(period=None if period == "all" else period)
+    return lenses_by_unit(
+        (by_version[s.info.framework_version], s.assessment)
+        for s in stored
+        if s.info.framework_id == framework_id
+    )
 
 
 def _targets(path: Path | None, frameworks: list[Framework]) -> dict[str, str] | None:

@@ -59,10 +59,7 @@ def score_command(paths: tuple[Path, ...], fmt: str, framework: str | None, stor
             entry = result.as_dict()
             if fw.lenses:
                 # Suppressed as in the board pack: the JSON is as publishable as the PDF.
-                lenses = lens_results(fw, assessment)
-                entry["lenses"] = {"summary": lenses.summary} | lenses.model_dump(
-                    mode="json", include={"rows"}
-                )
+                entry["lenses"] = lens_results(fw, assessment).as_dict()
             dumped.append(entry)
         click.echo(json.dumps(dumped[0] if len(dumped) == 1 else dumped, indent=2))
     elif fmt == "csv":

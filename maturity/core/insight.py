@@ -17,9 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from maturity.core import suppression
 from maturity.core.assessment import Assessment
 from maturity.core.framework import Framework
-from maturity.core.lens import LensRow, lens_results
+from maturity.core.lens import LensRow, lenses_by_unit
 from maturity.core.optimism import Confidence, explain, optimism
-from maturity.core.scoring import Score, merge
+from maturity.core.scoring import Score
 
 CONFIDENCE_WORDS = {
     Confidence.HIGH: "High confidence",
@@ -56,20 +56,21 @@ def insights(
     one unit are merged by the framework's rule), for the lens results.
     """
     by_version = {fw.version: fw for fw in frameworks}
-    given: dict[str, list[Assessment]] = {}
-    for a in assessments or []:
-        given.setdefault(a.unit, []).append(a)
+    framework_of = {(s.unit, s.period): by_version[s.framework.version] for s in now}
+    lensed = lenses_by_unit(
+        (
+            (framework_of[key], a)
+            for a in assessments or []
+            if (key := (a.unit, a.period)) in framework_of
+        ),
+        threshold,
+    )
     out = []
     for result in now:
-        fw = by_version[result.framework.version]
-        found = optimism(fw, result)
-        rows: list[LensRow] = []
-        summary = None
-        mine = [a for a in given.get(result.unit, []) if a.period == result.period]
-        if fw.lenses and mine:
-            merged, _ = merge(fw, mine)
-            lensed = lens_results(fw, merged, threshold)
-            rows, summary = lensed.rows, (lensed.summary if lensed.rows else None)
+        found = optimism(by_version[result.framework.version], result)
+        mine = lensed.get((result.unit, result.period))
+        rows: list[LensRow] = mine.rows if mine else []
+        summary = mine.summary if mine and mine.rows else None
         out.append(
             UnitInsight(
                 unit=result.unit,

@@ -15,14 +15,15 @@ levels are not published, so that no one can be identified.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from maturity.core import suppression
 from maturity.core.assessment import Assessment, Response
 from maturity.core.framework import NOT_APPLICABLE, Framework, LensRule
-from maturity.core.scoring import score
+from maturity.core.scoring import merge, score
 
 
 class LensCell(BaseModel):
@@ -60,6 +61,10 @@ class UnitLenses(BaseModel):
     period: str
     rows: list[LensRow] = Field(description="Lenses with at least one rating, framework order.")
     summary: str = Field(description="In plain words, e.g. `Embedded for race, ...`.")
+
+    def as_dict(self) -> dict[str, Any]:
+        """The summary and rows as plain data, as JSON outputs give them."""
+        return {"summary": self.summary} | self.model_dump(mode="json", include={"rows"})
 
 
 def _lens_assessment(fw: Framework, assessment: Assessment, lens_id: str) -> Assessment:
@@ -114,6 +119,25 @@ def lens_results(
         rows=rows,
         summary=summarise(fw, rows),
     )
+
+
+def lenses_by_unit(
+    assessed: Iterable[tuple[Framework, Assessment]],
+    threshold: int = suppression.DEFAULT_THRESHOLD,
+) -> dict[tuple[str, str], UnitLenses]:
+    """Each unit-period's lens results, by (unit, period), for frameworks with lenses.
+
+    `assessed` pairs each assessment with its framework; several of one unit and period
+    (its respondents) are merged by the framework's rule first.
+    """
+    found: dict[tuple[str, str], tuple[Framework, list[Assessment]]] = {}
+    for fw, assessment in assessed:
+        if fw.lenses:
+            key = (assessment.unit, assessment.period)
+            found.setdefault(key, (fw, []))[1].append(assessment)
+    return {
+        key: lens_results(fw, merge(fw, given)[0], threshold) for key, (fw, given) in found.items()
+    }
 
 
 def summarise(fw: Framework, rows: Sequence[LensRow]) -> str:
