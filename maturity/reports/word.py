@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.table import Table
 
-    from maturity.core.board import BoardPack
+    from maturity.core.board import BoardPack, UnitRow
     from maturity.reports.plan import PlanReport
 
 LANGUAGE = "en-GB"
@@ -355,10 +355,12 @@ def board_docx(pack: BoardPack, path: Path, force: bool = False, on: dt.date | N
 
     doc.add_heading("Movement and target profile", level=2)
     words = ctx["movement_words"]
-    table(
-        doc,
-        ["Unit", "Overall now", "Movement", "Change in score", "Meets the target profile"],
-        [
+    movement_headings = [
+        "Unit", "Overall now", "Movement", "Change in score", "Meets the target profile",
+    ]  # fmt: skip
+
+    def movement_rows(units: Sequence[UnitRow]) -> list[list[str]]:
+        return [
             [
                 u.label + (" (combined)" if u.combined else ""),
                 shown(u.overall_level, u.overall_score),
@@ -366,10 +368,11 @@ def board_docx(pack: BoardPack, path: Path, force: bool = False, on: dt.date | N
                 ctx["signed"](u.change),
                 "No targets" if u.target_met is None else ("Yes" if u.target_met else "No"),
             ]
-            for u in ctx["body_movement"]
+            for u in units
             if not u.heading_only
-        ],
-    )
+        ]
+
+    table(doc, movement_headings, movement_rows(ctx["body_movement"]))
     if pack.metrics:
         doc.add_heading(f"Measures against their targets, {pack.period}", level=2)
         rag_words = ctx["rag_words"]
@@ -393,22 +396,7 @@ def board_docx(pack: BoardPack, path: Path, force: bool = False, on: dt.date | N
             f"The {ctx['assessed']} assessed units and their departments, in the "
             "organisation's order."
         )
-        table(
-            doc,
-            ["Unit", "Overall now", "Movement", "Change in score", "Meets the target profile"],
-            [
-                [
-                    u.label + (" (combined)" if u.combined else ""),
-                    shown(u.overall_level, u.overall_score),
-                    words[u.movement],
-                    ctx["signed"](u.change),
-                    "No targets" if u.target_met is None else ("Yes" if u.target_met else "No"),
-                ]
-                for u in pack.units
-                if not u.heading_only
-            ],
-            font_pt=7,
-        )
+        table(doc, movement_headings, movement_rows(pack.units), font_pt=7)
     _insight_sections(doc, pack, ctx)
     if pack.reviews:
         doc.add_heading(f"Review and moderation, {pack.period}", level=2)
